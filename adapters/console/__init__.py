@@ -1,0 +1,1 @@
+"""The local console channel: qotd with no Discord or Slack account."""

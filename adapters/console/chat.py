@@ -1,0 +1,26 @@
+"""The console's outbound side: posts and reveals are printed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from adapters.console import render
+from bot.ports import OutgoingPost, OutgoingReveal, SentPost
+
+PLATFORM = "console"
+
+
+class ConsoleChat:
+    def __init__(self, write: Callable[[str], None]) -> None:
+        self._write = write
+
+    @property
+    def platform(self) -> str:
+        return PLATFORM
+
+    async def send_question(self, post: OutgoingPost) -> SentPost:
+        self._write(render.post(post))
+        return SentPost(message_ref=f"console:{post.post_id}")
+
+    async def send_reveal(self, reveal: OutgoingReveal) -> None:
+        self._write(render.reveal(reveal))

@@ -1,0 +1,193 @@
+"""Plain-text rendering for the console channel."""
+
+from __future__ import annotations
+
+import textwrap
+from datetime import datetime
+
+from bot.domain.question import LETTERS, Question
+from bot.domain.schedule import zone
+from bot.ports import OutgoingPost, OutgoingReveal
+from bot.services.answers import AnswerReceipt
+from bot.services.boards import Leaderboard, MemberStats
+from bot.services.quiz import QuizFeedback, QuizStep
+from bot.services.subscriptions import ChannelStatus
+
+WIDTH = 78
+
+
+def _wrap(text: str, indent: str = "") -> str:
+    paragraphs = text.strip().split("\n")
+    return "\n".join(
+        textwrap.fill(line, WIDTH, initial_indent=indent, subsequent_indent=indent)
+        if line.strip()
+        else ""
+        for line in paragraphs
+    )
+
+
+def local_time(instant: datetime, timezone: str) -> str:
+    return f"{instant.astimezone(zone(timezone)):%a %Y-%m-%d %H:%M} {timezone}"
+
+
+def question_body(question: Question) -> list[str]:
+    lines = [_wrap(question.prompt)]
+    if question.code:
+        lines += ["", textwrap.indent(question.code.rstrip(), "    ")]
+    if question.choices:
+        lines.append("")
+        lines += [
+            f"  {letter}) {choice.text}"
+            for letter, choice in zip(LETTERS, question.choices, strict=False)
+        ]
+    return lines
+
+
+def post(outgoing: OutgoingPost) -> str:
+    question = outgoing.question
+    header = f"== Question of the day · Day {outgoing.day_number} · {question.difficulty} · {', '.join(question.topics)} =="
+    how = (
+        "Answer with `answer A`-`answer D`"
+        if question.choices
+        else "Answer with `write <your answer>`"
+    )
+    if question.choices:
+        how += ", and/or `write <your answer>`"
+    lines = [
+        header,
+        *question_body(question),
+        "",
+        f"{how}. Revealed {local_time(outgoing.reveal_at, outgoing.timezone)}.",
+    ]
+    if outgoing.mention:
+        lines.insert(0, f"[{outgoing.mention}]")
+    return "\n".join(lines)
+
+
+def reveal(outgoing: OutgoingReveal) -> str:
+    question = outgoing.question
+    results = outgoing.results
+    lines = [f"== Answer · Day {outgoing.day_number} =="]
+    letter = question.correct_letter
+    if letter:
+        choice = question.choice(letter)
+        lines.append(_wrap(f"Correct: {letter}) {choice.text} — {choice.why}"))
+    lines += ["", _wrap(question.answer), "", "Key points:"]
+    lines += [
+        textwrap.fill(point, WIDTH, initial_indent="  • ", subsequent_indent="    ")
+        for point in question.key_points
+    ]
+    percent = results.percent_correct
+    summary = f"Results: {results.answered} answered"
+    if percent is not None:
+        summary += f" · {percent}% correct"
+    if results.fastest_correct:
+        summary += f" · fastest correct: {results.fastest_correct}"
+    lines += ["", summary]
+    if results.written:
+        lines.append("Written answers:")
+        lines += [_wrap(f"{item.member_name}: {item.text}", "  ") for item in results.written]
+    return "\n".join(lines)
+
+
+def receipt(result: AnswerReceipt) -> str:
+    lines = []
+    question = result.question
+    if result.choice is not None:
+        chosen = question.choice(result.choice)
+        if result.correct:
+            lines.append(f"Right! {result.choice}) {chosen.text} — {chosen.why}")
+        else:
+            letter = question.correct_letter or "?"
+            lines.append(f"Not quite: {result.choice}) {chosen.text} — {chosen.why}")
+            lines.append(f"The answer is {letter}) {question.choice(letter).text}.")
+    if result.wrote:
+        lines.append("Written answer saved; it is shown beside the reference answer at the reveal.")
+    lines.append(f"+{result.points} points · streak {result.streak} (best {result.best_streak})")
+    return "\n".join(_wrap(line) for line in lines)
+
+
+def leaderboard(board: Leaderboard) -> str:
+    title = {"week": "this week", "month": "this month", "all": "all time"}[board.period.value]
+    lines = [f"Leaderboard ({board.scope.value}, {title}):"]
+    if not board.entries:
+        lines.append("  No points yet.")
+    lines += [f"  {entry.rank:>3}. {entry.name:<20} {entry.points:>6}" for entry in board.entries]
+    if board.me is not None and all(
+        entry.member_id != board.me.member_id for entry in board.entries
+    ):
+        lines.append(
+            f"  ... you: #{board.me.rank} of {board.members} with {board.me.points} points"
+        )
+    return "\n".join(lines)
+
+
+def stats(result: MemberStats) -> str:
+    lines = [
+        f"Daily answers: {result.daily_answers} ({result.daily_correct}/{result.daily_picks} picks right, {result.written} written)"
+    ]
+    lines.append(f"Quiz answers: {result.quiz_answers} ({result.quiz_correct} right)")
+    if result.accuracy is not None:
+        lines.append(f"Accuracy: {result.accuracy:.0%}")
+    if result.streak is not None:
+        lines.append(f"Streak: {result.streak.current} (best {result.streak.best})")
+    if result.topics:
+        lines.append("By topic:")
+        lines += [
+            f"  {item.topic:<24} {item.correct}/{item.answered} ({item.accuracy:.0%})"
+            for item in result.topics
+        ]
+    return "\n".join(lines)
+
+
+def quiz_step(step: QuizStep) -> str:
+    header = f"-- Quiz {step.position + 1}/{step.total} · {step.question.difficulty} · {', '.join(step.question.topics)} --"
+    return "\n".join(
+        [
+            header,
+            *question_body(step.question),
+            "",
+            "Answer with `answer A`-`answer D` (`quiz stop` ends it).",
+        ]
+    )
+
+
+def quiz_feedback(feedback: QuizFeedback) -> str:
+    question = feedback.question
+    chosen = question.choice(feedback.choice)
+    letter = question.correct_letter or "?"
+    if feedback.correct:
+        lines = [f"Right! {feedback.choice}) {chosen.text} — {chosen.why}"]
+    else:
+        lines = [
+            f"Not quite: {feedback.choice}) {chosen.text} — {chosen.why}",
+            f"The answer is {letter}) {question.choice(letter).text} — {question.choice(letter).why}",
+        ]
+    text = "\n".join(_wrap(line) for line in lines)
+    if feedback.next is None:
+        text += f"\nQuiz done: {feedback.score}/{feedback.total} right."
+    else:
+        text += "\n\n" + quiz_step(feedback.next)
+    return text
+
+
+def status(result: ChannelStatus) -> str:
+    subscription = result.subscription
+    lines = [
+        f"Schedule: {subscription.schedule.describe()}",
+        f"Pack: {subscription.pack} ({result.eligible} questions match {subscription.filter.describe()})",
+    ]
+    if subscription.paused:
+        lines.append(f"Paused: {subscription.pause_reason or 'yes'}")
+    elif result.next_post_at:
+        lines.append(
+            f"Next post: {local_time(result.next_post_at, subscription.schedule.timezone)}"
+        )
+    if result.last_post is not None:
+        last = result.last_post
+        lines.append(f"Last post: {last.local_date} ({last.status.value})")
+    if result.queued:
+        lines.append(f"Queued: {', '.join(result.queued)}")
+    if subscription.last_error:
+        lines.append(f"Last error: {subscription.last_error}")
+    return "\n".join(lines)

@@ -1,0 +1,325 @@
+"""The console channel's commands: one local channel, members switched with `as <name>`."""
+
+from __future__ import annotations
+
+import logging
+import re
+import shlex
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+
+from adapters.console import render
+from adapters.console.chat import PLATFORM, ConsoleChat
+from bot.clock import OffsetClock
+from bot.domain.identity import ChannelRef, MemberRef
+from bot.domain.periods import Period, Scope
+from bot.domain.schedule import Schedule
+from bot.errors import QotdError
+from bot.services import answers, boards, members, posting, quiz, subscriptions
+from bot.services.access import Actor
+from bot.services.context import Core
+from bot.services.today import today
+
+log = logging.getLogger(__name__)
+CHANNEL = ChannelRef(PLATFORM, "local", "general")
+MAX_ADVANCE = timedelta(days=366)
+
+HELP = """\
+Commands (one per line):
+  as <name>                      act as another member (default: you)
+  schedule <HH:MM> <TZ> <days> [reveal after 8h|reveal at 17:00]
+           [topics a,b] [difficulty beginner,intermediate] [pack ml] [thread]
+                                 e.g. schedule 09:00 Europe/Berlin mon-fri
+  status | pause | resume | skip | queue <question-id> | post-now | unsubscribe
+  today                          show the current question
+  answer <A-D>                   pick a choice (answers the quiz if one is running)
+  write <text>                   send a written answer
+  reveal                         reveal the open question now
+  leaderboard [week|month|all] [group|channel]
+  streak | stats | topics
+  quiz [topic] [difficulty] [count]   start a practice quiz; `quiz stop` ends it
+  advance <1d|3h|30m|1w>         move the clock forward; due posts and reveals happen
+  forget-me                      delete everything stored about the current member
+  help | quit"""
+
+
+class ConsoleSession:
+    def __init__(self, core: Core, clock: OffsetClock, write: Callable[[str], None]) -> None:
+        self.core = core
+        self.clock = clock
+        self.write = write
+        self.chat = ConsoleChat(write)
+        self.chats = {PLATFORM: self.chat}
+        self.member = MemberRef(PLATFORM, "you", "you")
+        self.quizzes: dict[str, int] = {}
+        self._commands: dict[str, Callable[[str], Awaitable[None]]] = {
+            "as": self._as,
+            "schedule": self._schedule,
+            "status": self._status,
+            "pause": self._pause,
+            "resume": self._resume,
+            "skip": self._skip,
+            "queue": self._queue,
+            "post-now": self._post_now,
+            "unsubscribe": self._unsubscribe,
+            "today": self._today,
+            "answer": self._answer,
+            "write": self._write,
+            "reveal": self._reveal,
+            "leaderboard": self._leaderboard,
+            "streak": self._streak,
+            "stats": self._stats,
+            "topics": self._topics,
+            "quiz": self._quiz,
+            "advance": self._advance,
+            "forget-me": self._forget,
+            "help": self._help,
+        }
+
+    @property
+    def actor(self) -> Actor:
+        # Whoever sits at the console owns it: every member is an admin here.
+        return Actor(self.member, is_admin=True)
+
+    async def handle(self, line: str) -> bool:
+        """Run one command line; False when the session should end."""
+        text = line.strip()
+        if not text or text.startswith("#"):
+            return True
+        word, _, rest = text.partition(" ")
+        word = word.lower()
+        if word in ("quit", "exit"):
+            return False
+        handler = self._commands.get(word)
+        if handler is None:
+            self.write(f"error: unknown command {word!r}. Type `help` for the list.")
+            return True
+        try:
+            await handler(rest.strip())
+        except QotdError as error:
+            self.write(f"error: {error.message}")
+        except Exception:
+            log.exception("console command %r failed", word)
+            self.write(f"error: {word!r} failed unexpectedly; the log has the details.")
+        return True
+
+    async def _help(self, _: str) -> None:
+        self.write(HELP)
+
+    async def _as(self, args: str) -> None:
+        name = args.strip()
+        if not re.fullmatch(r"[\w.-]{1,32}", name):
+            raise QotdError("Usage: as <name> (letters, digits, . _ -, up to 32 characters).")
+        self.member = MemberRef(PLATFORM, name.lower(), name)
+        self.write(f"You are now {name}.")
+
+    async def _schedule(self, args: str) -> None:
+        words = shlex.split(args)
+        if len(words) < 2:
+            raise QotdError(
+                "Usage: schedule <HH:MM> <Time/Zone> [days] [reveal after 8h] [topics a,b] ..."
+            )
+        post_time, timezone, rest = words[0], words[1], words[2:]
+        days = "daily"
+        if rest and rest[0] not in ("reveal", "topics", "difficulty", "pack", "thread"):
+            days = rest.pop(0)
+        options = _options(rest)
+        schedule = Schedule.parse(post_time, timezone, days, options.get("reveal"))
+        status = await subscriptions.schedule_channel(
+            self.core,
+            CHANNEL,
+            self.actor,
+            schedule,
+            pack=options.get("pack"),
+            difficulties=_list(options.get("difficulty")),
+            topics=_list(options.get("topics")),
+            thread="thread" in options,
+        )
+        self.write("Scheduled. " + render.status(status))
+
+    async def _status(self, _: str) -> None:
+        self.write(render.status(await subscriptions.channel_status(self.core, CHANNEL)))
+
+    async def _pause(self, _: str) -> None:
+        await subscriptions.pause(self.core, CHANNEL, self.actor)
+        self.write("Paused. `resume` starts again from the next scheduled time.")
+
+    async def _resume(self, _: str) -> None:
+        self.write(
+            "Resumed. " + render.status(await subscriptions.resume(self.core, CHANNEL, self.actor))
+        )
+
+    async def _skip(self, _: str) -> None:
+        skipped = await subscriptions.skip_next(self.core, CHANNEL, self.actor)
+        self.write(f"Skipped {skipped.id!r}; it comes back in the next round.")
+
+    async def _queue(self, args: str) -> None:
+        if not args:
+            raise QotdError("Usage: queue <question-id> (ids are listed by `qotd content export`).")
+        question = await subscriptions.queue_question(self.core, CHANNEL, self.actor, args)
+        self.write(f"Queued {question.id!r} for the next post.")
+
+    async def _post_now(self, _: str) -> None:
+        await posting.post_now(self.core, self.chats, CHANNEL, self.actor)
+
+    async def _unsubscribe(self, _: str) -> None:
+        await subscriptions.unsubscribe(self.core, CHANNEL, self.actor)
+        self.write("Schedule removed.")
+
+    async def _today(self, _: str) -> None:
+        current = await today(self.core, CHANNEL, self.member)
+        state = "open" if current.open else "closed"
+        lines = [
+            f"Day {current.post.day_number} ({state})",
+            *render.question_body(current.question),
+        ]
+        if current.my_choice:
+            lines.append(f"Your pick: {current.my_choice}")
+        if current.wrote:
+            lines.append("You sent a written answer.")
+        self.write("\n".join(lines))
+
+    async def _current_post(self) -> int:
+        return (await today(self.core, CHANNEL)).post.id
+
+    async def _answer(self, args: str) -> None:
+        if not args:
+            raise QotdError("Usage: answer <A-D>")
+        quiz_id = self.quizzes.get(self.member.member_id)
+        if quiz_id is not None:
+            feedback = await quiz.answer_quiz(self.core, self.member, quiz_id, args)
+            if feedback.finished:
+                del self.quizzes[self.member.member_id]
+            self.write(render.quiz_feedback(feedback))
+            return
+        post_id = await self._current_post()
+        result = await answers.submit(
+            self.core, answers.AnswerRequest(post_id, self.member, choice=args)
+        )
+        self.write(render.receipt(result))
+
+    async def _write(self, args: str) -> None:
+        post_id = await self._current_post()
+        result = await answers.submit(
+            self.core, answers.AnswerRequest(post_id, self.member, written=args)
+        )
+        self.write(render.receipt(result))
+
+    async def _reveal(self, _: str) -> None:
+        await posting.reveal_now(self.core, self.chats, CHANNEL, self.actor)
+
+    async def _leaderboard(self, args: str) -> None:
+        words = args.split()
+        period = Period.parse(words[0] if words else None)
+        scope = Scope.parse(words[1] if len(words) > 1 else None)
+        self.write(
+            render.leaderboard(
+                await boards.leaderboard(self.core, CHANNEL, self.member, period, scope)
+            )
+        )
+
+    async def _streak(self, _: str) -> None:
+        streak = await boards.member_streak(self.core, CHANNEL, self.member)
+        self.write(f"{self.member.label}: streak {streak.current} (best {streak.best})")
+
+    async def _stats(self, _: str) -> None:
+        self.write(render.stats(await boards.member_stats(self.core, self.member, CHANNEL)))
+
+    async def _topics(self, _: str) -> None:
+        pack = self.core.library.pack(self.core.default_pack)
+        counts = {topic: 0 for topic in pack.topics}
+        for question in pack.questions:
+            for topic in question.topics:
+                counts[topic] += 1
+        self.write(
+            "\n".join(
+                f"  {topic:<24} {counts[topic]:>4}  {text}" for topic, text in pack.topics.items()
+            )
+        )
+
+    async def _quiz(self, args: str) -> None:
+        words = args.split()
+        if words[:1] == ["stop"]:
+            quiz_id = self.quizzes.pop(self.member.member_id, None)
+            if quiz_id is None:
+                raise QotdError("No quiz is running.")
+            await quiz.stop_quiz(self.core, self.member, quiz_id)
+            self.write("Quiz stopped.")
+            return
+        count = next((int(word) for word in words if word.isdigit()), None)
+        levels = [word for word in words if word in ("beginner", "intermediate", "advanced")]
+        topics = [word for word in words if not word.isdigit() and word not in levels]
+        step = await quiz.start_quiz(
+            self.core,
+            self.member,
+            topic=topics[0] if topics else None,
+            difficulty=levels[0] if levels else None,
+            count=count,
+        )
+        self.quizzes[self.member.member_id] = step.quiz_id
+        self.write(render.quiz_step(step))
+
+    async def _advance(self, args: str) -> None:
+        delta = parse_duration(args)
+        target = self.clock.now() + delta
+        while True:
+            wake = await posting.next_wakeup(self.core, [PLATFORM], self.clock.now())
+            if wake is None or wake > target:
+                break
+            self.clock.advance_to(wake)
+            await posting.tick(self.core, self.chats)
+        self.clock.advance_to(target)
+        await posting.tick(self.core, self.chats)
+        self.write(f"Clock: {render.local_time(self.clock.now(), 'UTC')}")
+
+    async def _forget(self, _: str) -> None:
+        removed = await members.forget_member(self.core, self.member)
+        self.quizzes.pop(self.member.member_id, None)
+        self.write(
+            "Everything stored about you is deleted."
+            if removed
+            else "Nothing was stored about you."
+        )
+
+
+def parse_duration(text: str) -> timedelta:
+    """`1d`, `3h`, `30m`, `1w`, `1d12h` -> timedelta."""
+    cleaned = text.strip().lower().replace(" ", "")
+    parts = re.findall(r"(\d+)([wdhm])", cleaned)
+    if not cleaned or "".join(number + unit for number, unit in parts) != cleaned:
+        raise QotdError("Usage: advance <duration>, such as 1d, 3h, 30m, 1w or 1d12h.")
+    units = {
+        "w": timedelta(weeks=1),
+        "d": timedelta(days=1),
+        "h": timedelta(hours=1),
+        "m": timedelta(minutes=1),
+    }
+    delta = sum((int(number) * units[unit] for number, unit in parts), timedelta())
+    if not timedelta(minutes=1) <= delta <= MAX_ADVANCE:
+        raise QotdError("Advance by 1 minute up to 366 days.")
+    return delta
+
+
+def _options(words: list[str]) -> dict[str, str]:
+    options: dict[str, str] = {}
+    index = 0
+    while index < len(words):
+        key = words[index].lower()
+        if key == "thread":
+            options["thread"] = "yes"
+            index += 1
+        elif key == "reveal" and index + 1 < len(words):
+            # `reveal after 8h`, `reveal at 17:00`, or just `reveal 8h`
+            width = 2 if words[index + 1].lower() in ("after", "at") else 1
+            options["reveal"] = " ".join(words[index + 1 : index + 1 + width])
+            index += 1 + width
+        elif key in ("topics", "difficulty", "pack") and index + 1 < len(words):
+            options[key] = words[index + 1]
+            index += 2
+        else:
+            raise QotdError(f"Cannot read {words[index]!r} in the schedule options.")
+    return options
+
+
+def _list(value: str | None) -> list[str]:
+    return [item for item in (value or "").split(",") if item]

@@ -1,0 +1,139 @@
+"""The `qotd` command: run the bot, open the console channel, manage content and the database."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.config import Settings, load_settings
+from bot.content.checks import check_pack
+from bot.content.loader import PackError, load_library, load_pack
+from bot.content.report import export_json, list_packs, stats
+from bot.errors import QotdError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="qotd", description="A daily machine-learning interview question for study groups."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = commands.add_parser("run", help="start every front end whose credentials are set")
+    run.add_argument(
+        "--slack-http", action="store_true", help="serve Slack over HTTP instead of Socket Mode"
+    )
+    run.add_argument("--port", type=int, default=3000, help="port for --slack-http (default 3000)")
+
+    commands.add_parser("console", help="open a local console channel (no account needed)")
+
+    content = commands.add_parser("content", help="check and inspect question packs")
+    content_commands = content.add_subparsers(
+        dest="content_command", required=True, metavar="ACTION"
+    )
+    validate = content_commands.add_parser("validate", help="check packs: schema and quality")
+    validate.add_argument(
+        "path",
+        nargs="?",
+        type=Path,
+        help="a pack folder, or a folder of packs (default: all packs)",
+    )
+    content_commands.add_parser("list", help="list the packs")
+    stats_parser = content_commands.add_parser(
+        "stats", help="counts by difficulty, category and topic"
+    )
+    stats_parser.add_argument("--pack", help="pack id (default: every pack)")
+    export = content_commands.add_parser("export", help="print every question")
+    export.add_argument("--format", choices=["json"], default="json", help="output format (json)")
+    export.add_argument("--pack", help="pack id (default: every pack)")
+
+    db = commands.add_parser("db", help="database maintenance")
+    db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    db_commands.add_parser("upgrade", help="apply migrations up to the newest schema")
+    return parser
+
+
+def configure_logging(level: str) -> None:
+    """Log lines go to stderr, so the console channel's stdout stays readable."""
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # Library chatter (migration steps, job-store bookkeeping) only when something is wrong.
+    for name in ("alembic", "apscheduler"):
+        logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLevelName(level)))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        quiet = args.command == "console" and "QOTD_LOG_LEVEL" not in os.environ
+        # The console is a conversation on stdout: only problems belong in its log.
+        configure_logging("WARNING" if quiet else settings.log_level)
+        return _dispatch(args, settings)
+    except QotdError as error:
+        print(f"qotd: {error.message}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command == "content":
+        return _content(args, settings)
+    if args.command == "db":
+        from bot.storage.database import upgrade_database
+
+        asyncio.run(upgrade_database(settings.database_url, settings.database_schema))
+        print(f"database is at the newest schema ({settings.database_url})")
+        return 0
+    from bot.app import run_bot, run_console
+
+    if args.command == "console":
+        return asyncio.run(run_console(settings))
+    return asyncio.run(run_bot(settings, slack_http=args.slack_http, port=args.port))
+
+
+def _content(args: argparse.Namespace, settings: Settings) -> int:
+    if args.content_command == "validate":
+        return _validate(args.path or settings.content_dir)
+    library = load_library(settings.content_dir)
+    packs = [library.pack(args.pack)] if getattr(args, "pack", None) else list(library)
+    if args.content_command == "list":
+        print(list_packs(library))
+    elif args.content_command == "stats":
+        print("\n\n".join(stats(pack) for pack in packs))
+    else:
+        print(export_json(question for pack in packs for question in pack.questions))
+    return 0
+
+
+def _validate(path: Path) -> int:
+    folders = (
+        [path]
+        if (path / "pack.yaml").exists()
+        else sorted(p.parent for p in path.glob("*/pack.yaml"))
+    )
+    if not folders:
+        raise PackError(path, "no pack here (a pack is a folder with a pack.yaml)")
+    failed = False
+    for folder in folders:
+        try:
+            pack = load_pack(folder)
+        except PackError as error:
+            print(f"FAIL {error.message}")
+            failed = True
+            continue
+        findings = check_pack(pack)
+        for finding in findings:
+            print(f"FAIL {folder}: {finding}")
+        failed |= bool(findings)
+        if not findings:
+            print(f"ok   {folder}: {len(pack)} questions")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,94 @@
+"""Settings from the environment (and an optional `.env` file), read once at start."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.domain.schedule import zone
+from bot.domain.scoring import PointsPolicy
+from bot.errors import QotdError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Every setting qotd reads; the README lists them with their defaults."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="QOTD_", env_file=".env", extra="ignore", populate_by_name=True
+    )
+
+    database_url: str = "sqlite+aiosqlite:///qotd.db"
+    database_schema: str | None = None
+    content_dir: Path = PROJECT_ROOT / "content"
+    default_pack: str = "ml"
+    default_timezone: str = "UTC"
+    grace_hours: float = Field(6.0, ge=0, le=48)
+    tick_seconds: float = Field(30.0, gt=0, le=3600)
+    max_written_chars: int = Field(4000, ge=100, le=20000)
+    quiz_size: int = Field(5, ge=1, le=25)
+    log_level: str = "INFO"
+
+    points_beginner: int = Field(10, ge=0)
+    points_intermediate: int = Field(15, ge=0)
+    points_advanced: int = Field(20, ge=0)
+    points_wrong: int = Field(2, ge=0)
+    points_written: int = Field(5, ge=0)
+
+    discord_token: SecretStr | None = Field(
+        None, validation_alias=AliasChoices("QOTD_DISCORD_TOKEN", "DISCORD_TOKEN")
+    )
+    slack_bot_token: SecretStr | None = Field(None, validation_alias="SLACK_BOT_TOKEN")
+    slack_signing_secret: SecretStr | None = Field(None, validation_alias="SLACK_SIGNING_SECRET")
+    slack_app_token: SecretStr | None = Field(None, validation_alias="SLACK_APP_TOKEN")
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            zone(value)
+        except QotdError as error:
+            raise ValueError(error.message) from None
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.upper()
+        if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+            raise ValueError("use DEBUG, INFO, WARNING or ERROR")
+        return level
+
+    @property
+    def points(self) -> PointsPolicy:
+        return PointsPolicy(
+            beginner=self.points_beginner,
+            intermediate=self.points_intermediate,
+            advanced=self.points_advanced,
+            wrong=self.points_wrong,
+            written=self.points_written,
+        )
+
+    @property
+    def discord_enabled(self) -> bool:
+        return self.discord_token is not None
+
+    @property
+    def slack_enabled(self) -> bool:
+        return self.slack_bot_token is not None
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings, turning a bad value into one readable QotdError."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        problems = []
+        for item in error.errors():
+            name = ".".join(str(part) for part in item["loc"])
+            env = name if name.isupper() else f"QOTD_{name.upper()}"
+            problems.append(f"{env}: {item['msg']}")
+        raise QotdError("Bad setting: " + "; ".join(problems)) from None

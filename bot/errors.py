@@ -1,0 +1,71 @@
+"""Domain errors: each carries a message a member or admin can read as it is.
+
+Front ends map `QotdError` to a reply in exactly one place; anything else is a bug.
+"""
+
+from __future__ import annotations
+
+
+class QotdError(Exception):
+    """Base of every error a person can fix or should be told about."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class BadSchedule(QotdError):
+    """A schedule string (time, days, reveal rule) that cannot be read."""
+
+
+class UnknownTimeZone(BadSchedule):
+    def __init__(self, name: str) -> None:
+        super().__init__(
+            f"Unknown time zone {name!r}. Use an IANA name such as Europe/Berlin, "
+            "America/New_York or UTC."
+        )
+        self.name = name
+
+
+class NotSubscribed(QotdError):
+    def __init__(self) -> None:
+        super().__init__("This channel has no schedule yet. An admin can set one with `schedule`.")
+
+
+class PermissionDenied(QotdError):
+    """The member lacks the platform permission an admin action needs."""
+
+
+class UnknownQuestion(QotdError):
+    def __init__(self, question_id: str) -> None:
+        super().__init__(f"There is no question {question_id!r} in this channel's pack.")
+        self.question_id = question_id
+
+
+class NoOpenPost(QotdError):
+    def __init__(self) -> None:
+        super().__init__("There is no open question in this channel right now.")
+
+
+class AlreadyAnswered(QotdError):
+    """A second attempt at the same part of an answer."""
+
+
+class AnswersClosed(QotdError):
+    def __init__(self) -> None:
+        super().__init__(
+            "Answers for this question are closed: the reference answer has been revealed."
+        )
+
+
+class InvalidAnswer(QotdError):
+    """An answer the bot cannot accept as given (unknown letter, empty or overlong text)."""
+
+
+class NoQuestions(QotdError):
+    """No question matches the filters asked for."""
+
+
+class QuizNotFound(QotdError):
+    def __init__(self) -> None:
+        super().__init__("That quiz is over or was never started. Start a new one with `quiz`.")

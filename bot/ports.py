@@ -1,0 +1,86 @@
+"""What the core asks of a front end: post a question, post its reveal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from bot.domain.identity import ChannelRef
+from bot.domain.question import Question
+
+
+@dataclass(frozen=True, slots=True)
+class OutgoingPost:
+    post_id: int
+    channel: ChannelRef
+    question: Question
+    day_number: int
+    reveal_at: datetime
+    timezone: str
+    mention: str | None = None
+    thread: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class WrittenAnswer:
+    member_name: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Results:
+    answered: int
+    picked: int
+    correct: int
+    fastest_correct: str | None
+    written: tuple[WrittenAnswer, ...] = ()
+
+    @property
+    def percent_correct(self) -> int | None:
+        return round(100 * self.correct / self.picked) if self.picked else None
+
+
+@dataclass(frozen=True, slots=True)
+class OutgoingReveal:
+    post_id: int
+    channel: ChannelRef
+    question: Question
+    day_number: int
+    message_ref: str | None
+    thread_ref: str | None
+    results: Results
+
+
+@dataclass(frozen=True, slots=True)
+class SentPost:
+    message_ref: str
+    thread_ref: str | None = None
+
+
+class ChatError(Exception):
+    """A platform refused or failed a send.
+
+    `permanent` errors (missing permission, deleted channel, revoked token) pause the
+    subscription with `reason` shown by `status`; others are retried on the next tick.
+    """
+
+    def __init__(self, reason: str, *, permanent: bool) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.permanent = permanent
+
+
+class Chat(Protocol):
+    """A front end's outbound side. Implementations raise ChatError on platform failures."""
+
+    @property
+    def platform(self) -> str: ...
+
+    async def send_question(self, post: OutgoingPost) -> SentPost:
+        """Post the question in its channel (and open a thread if asked)."""
+        ...
+
+    async def send_reveal(self, reveal: OutgoingReveal) -> None:
+        """Post the reveal (in the thread or as a reply) and mark the question closed."""
+        ...

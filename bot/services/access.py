@@ -1,0 +1,29 @@
+"""Who is acting, and the one check admin actions share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.domain.identity import MemberRef
+from bot.domain.subscription import Subscription
+from bot.errors import PermissionDenied
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """A member, with what the front end found out about their platform permissions."""
+
+    member: MemberRef
+    is_admin: bool = False
+
+
+def require_admin(actor: Actor, subscription: Subscription | None, action: str) -> None:
+    """Admin actions need the platform's admin permission or a place in the channel's admins."""
+    if actor.is_admin:
+        return
+    if subscription is not None and actor.member.member_id in subscription.admins:
+        return
+    raise PermissionDenied(
+        f"Only admins can {action}: on Discord that is Manage Server, on Slack a workspace "
+        "admin or a member listed as an admin of this channel's schedule."
+    )

@@ -1,0 +1,298 @@
+"""Answering a daily post: a multiple-choice pick and/or a written answer, once each.
+
+Answers are recorded in batches (see GroupCommit): every request in a batch is checked and
+written set-wise in one transaction, and each gets its own result or error.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from bot.domain.identity import MemberRef
+from bot.domain.periods import all_period_keys
+from bot.domain.post import PostStatus
+from bot.domain.question import LETTERS, Question
+from bot.domain.schedule import zone
+from bot.domain.scoring import Streak
+from bot.errors import AlreadyAnswered, AnswersClosed, InvalidAnswer, NoOpenPost, QotdError
+from bot.services.context import Core
+from bot.storage.answers import AnswerBatchQueries, PostFacts
+from bot.storage.unit_of_work import UnitOfWork
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerRequest:
+    post_id: int
+    member: MemberRef
+    choice: str | None = None
+    written: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerReceipt:
+    """What a member is told after answering."""
+
+    post_id: int
+    question: Question
+    choice: str | None
+    correct: bool | None
+    wrote: bool
+    points: int
+    streak: int
+    best_streak: int
+
+
+def clean_written(text: str, limit: int) -> str:
+    """The written answer as stored: control characters removed, length checked."""
+    cleaned = _CONTROL.sub("", text.replace("\r\n", "\n")).strip()
+    if not cleaned:
+        raise InvalidAnswer("Your written answer is empty: write something and send it again.")
+    if len(cleaned) > limit:
+        raise InvalidAnswer(
+            f"Your answer is {len(cleaned)} characters; the limit is {limit}. Nothing was saved: "
+            "shorten it and send it again."
+        )
+    return cleaned
+
+
+def parse_letter(text: str) -> str:
+    letter = text.strip().upper()
+    if len(letter) != 1 or letter not in LETTERS:
+        raise InvalidAnswer(f"{text!r} is not a choice: answer with A, B, C or D.")
+    return letter
+
+
+async def submit(core: Core, request: AnswerRequest) -> AnswerReceipt:
+    """Record one answer (through the group-commit queue when the core has one)."""
+    if request.choice is None and request.written is None:
+        raise InvalidAnswer("Pick a choice (A-D) or write an answer.")
+    if request.written is not None:
+        request = AnswerRequest(
+            request.post_id,
+            request.member,
+            request.choice,
+            clean_written(request.written, core.max_written_chars),
+        )
+    if request.choice is not None:
+        request = AnswerRequest(
+            request.post_id, request.member, parse_letter(request.choice), request.written
+        )
+    if core.answer_queue is not None:
+        return await core.answer_queue.submit(request)
+    outcome = (await record_batch(core, [request]))[0]
+    if isinstance(outcome, Exception):
+        raise outcome
+    return outcome
+
+
+async def record_batch(
+    core: Core, requests: Sequence[AnswerRequest]
+) -> list[AnswerReceipt | Exception]:
+    """Record a batch of answers in one write transaction."""
+    async with core.storage.write() as uow:
+        return await _record(core, uow, requests)
+
+
+@dataclass
+class _Row:
+    """One member's answer row for one post, built from the batch's requests in order."""
+
+    post: PostFacts
+    question: Question
+    member_id: int
+    choice: tuple[int, str, bool, int] | None = None  # request index, letter, correct, points
+    written: tuple[int, str, int] | None = None  # request index, text, points
+
+    def add(self, index: int, request: AnswerRequest, core: Core) -> None:
+        if request.choice is not None and self.choice is not None:
+            raise _already_picked(self.choice[1])
+        if request.written is not None and self.written is not None:
+            raise _already_wrote()
+        if request.choice is not None:
+            correct = self.question.correct_letter == request.choice
+            self.choice = (
+                index,
+                request.choice,
+                correct,
+                core.points.for_choice(self.question.difficulty, correct),
+            )
+        if request.written is not None:
+            self.written = (index, request.written, core.points.written)
+
+    def values(self, now: datetime) -> dict[str, Any]:
+        return {
+            "post_id": self.post.post_id,
+            "member_id": self.member_id,
+            "choice": self.choice[1] if self.choice else None,
+            "correct": self.choice[2] if self.choice else None,
+            "written": self.written[1] if self.written else None,
+            "points": (self.choice[3] if self.choice else 0)
+            + (self.written[2] if self.written else 0),
+            "answered_at": now,
+            "written_at": now if self.written else None,
+        }
+
+
+def _already_picked(letter: str) -> AlreadyAnswered:
+    return AlreadyAnswered(
+        f"You already picked {letter} for this question: one pick per member. "
+        "The answer is revealed at the reveal time."
+    )
+
+
+def _already_wrote() -> AlreadyAnswered:
+    return AlreadyAnswered("You already sent a written answer for this question.")
+
+
+async def _record(
+    core: Core, uow: UnitOfWork, requests: Sequence[AnswerRequest]
+) -> list[AnswerReceipt | Exception]:
+    now = core.clock.now()
+    queries = AnswerBatchQueries(uow.connection)
+    facts = await queries.post_facts(request.post_id for request in requests)
+    outcomes: list[AnswerReceipt | Exception | None] = [None] * len(requests)
+    valid: list[tuple[int, AnswerRequest, PostFacts, Question]] = []
+    for index, request in enumerate(requests):
+        try:
+            valid.append(
+                (index, request, *_check_open(core, facts.get(request.post_id), request, now))
+            )
+        except QotdError as error:
+            outcomes[index] = error
+    member_ids = await uow.members.member_ids((request.member for _, request, _, _ in valid), now)
+    rows: dict[tuple[int, int], _Row] = {}
+    for index, request, post, question in valid:
+        member_id = member_ids[(request.member.platform, request.member.member_id)]
+        row = rows.setdefault((post.post_id, member_id), _Row(post, question, member_id))
+        try:
+            row.add(index, request, core)
+        except AlreadyAnswered as error:
+            outcomes[index] = error
+    # Optimistic insert: a member's first answer to a post (the common case) is one row here.
+    inserted = await queries.insert_new([row.values(now) for row in rows.values()])
+    conflicting = [row for key, row in rows.items() if key not in inserted]
+    if conflicting:
+        existing = await queries.existing((row.post.post_id, row.member_id) for row in conflicting)
+        for row in conflicting:
+            await _complete_existing(
+                uow, row, existing.get((row.post.post_id, row.member_id)), outcomes, now
+            )
+    earned = _earned(rows.values(), outcomes)
+    await _add_scores(uow, rows.values(), earned, now)
+    streaks = await _advance_streaks(queries, [row for row in rows.values() if earned.get(id(row))])
+    for row in rows.values():
+        for part in (row.choice, row.written):
+            if part is None or outcomes[part[0]] is not None:
+                continue
+            index = part[0]
+            request = requests[index]
+            streak = streaks.get((row.post.subscription_id, row.member_id), Streak())
+            outcomes[index] = AnswerReceipt(
+                post_id=row.post.post_id,
+                question=row.question,
+                choice=request.choice,
+                correct=(row.question.correct_letter == request.choice) if request.choice else None,
+                wrote=request.written is not None,
+                points=(row.choice[3] if row.choice and row.choice[0] == index else 0)
+                + (row.written[2] if row.written and row.written[0] == index else 0),
+                streak=streak.current,
+                best_streak=streak.best,
+            )
+    return [outcome if outcome is not None else QotdError("not recorded") for outcome in outcomes]
+
+
+async def _complete_existing(
+    uow: UnitOfWork,
+    row: _Row,
+    existing: Any,
+    outcomes: list[AnswerReceipt | Exception | None],
+    now: datetime,
+) -> None:
+    """The member already had a row (say, a written answer before the pick): fill in only the
+    parts still empty, and refuse the parts already given."""
+    if row.choice is not None:
+        index, letter, correct, points = row.choice
+        taken = existing is not None and existing.choice is not None
+        if taken or not await uow.answers.set_choice(
+            row.post.post_id, row.member_id, letter, correct, points, now
+        ):
+            outcomes[index] = _already_picked(existing.choice if taken else "a choice")
+            row.choice = None
+    if row.written is not None:
+        index, text, points = row.written
+        taken = existing is not None and existing.written is not None
+        if taken or not await uow.answers.set_written(
+            row.post.post_id, row.member_id, text, points, now
+        ):
+            outcomes[index] = _already_wrote()
+            row.written = None
+
+
+def _earned(
+    rows: Iterable[_Row], outcomes: list[AnswerReceipt | Exception | None]
+) -> dict[int, int]:
+    """Points each row earned from the parts that were accepted."""
+    earned = {}
+    for row in rows:
+        points = 0
+        if row.choice is not None and outcomes[row.choice[0]] is None:
+            points += row.choice[3]
+        if row.written is not None and outcomes[row.written[0]] is None:
+            points += row.written[2]
+        earned[id(row)] = points
+    return earned
+
+
+async def _add_scores(
+    uow: UnitOfWork, rows: Iterable[_Row], earned: dict[int, int], now: datetime
+) -> None:
+    totals: dict[tuple[str, str, int], int] = defaultdict(int)
+    for row in rows:
+        points = earned.get(id(row), 0)
+        if not points:
+            continue
+        for period in all_period_keys(now, zone(row.post.timezone)):
+            totals[(f"g{row.post.group_id}", period, row.member_id)] += points
+            totals[(f"s{row.post.subscription_id}", period, row.member_id)] += points
+    await uow.answers.add_scores(totals)
+
+
+async def _advance_streaks(
+    queries: AnswerBatchQueries, rows: list[_Row]
+) -> dict[tuple[int, int], Streak]:
+    keys = {(row.post.subscription_id, row.member_id) for row in rows}
+    before = await queries.streaks(keys)
+    after = dict(before)
+    for row in rows:
+        key = (row.post.subscription_id, row.member_id)
+        after[key] = after.get(key, Streak()).after_answering(row.post.day_number)
+    await queries.save_streaks(
+        {key: value for key, value in after.items() if before.get(key) != value}
+    )
+    return after
+
+
+def _check_open(
+    core: Core, post: PostFacts | None, request: AnswerRequest, now: datetime
+) -> tuple[PostFacts, Question]:
+    if (
+        post is None
+        or post.platform != request.member.platform
+        or not PostStatus(post.status).visible
+    ):
+        raise NoOpenPost()
+    if post.status != PostStatus.POSTED or now >= post.reveal_at:
+        raise AnswersClosed()
+    question = core.library.pack(post.pack).by_id.get(post.question_id)
+    if question is None:
+        raise NoOpenPost()
+    if request.choice is not None and not question.has_choices:
+        raise InvalidAnswer("This question has no multiple choice: send a written answer instead.")
+    return post, question

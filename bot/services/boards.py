@@ -1,0 +1,149 @@
+"""Leaderboards, streaks and a member's own stats."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from bot.domain.identity import ChannelRef, MemberRef
+from bot.domain.periods import Period, Scope, period_key, scope_key
+from bot.domain.scoring import Streak
+from bot.errors import NotSubscribed
+from bot.services.context import Core
+from bot.storage.answers import AnswerBatchQueries
+
+
+@dataclass(frozen=True, slots=True)
+class BoardEntry:
+    rank: int
+    name: str
+    points: int
+    member_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Leaderboard:
+    period: Period
+    scope: Scope
+    entries: tuple[BoardEntry, ...]
+    me: BoardEntry | None
+    members: int
+
+
+async def leaderboard(
+    core: Core,
+    channel: ChannelRef,
+    member: MemberRef,
+    period: Period = Period.WEEK,
+    scope: Scope = Scope.GROUP,
+    limit: int = 10,
+) -> Leaderboard:
+    """Top members for a period, plus the asker's own rank even outside the top."""
+    async with core.storage.read() as uow:
+        subscription = await uow.subscriptions.for_channel(channel)
+        if subscription is None:
+            raise NotSubscribed()
+        group_id = await uow.members.find_group(channel.platform, channel.group_id)
+        assert group_id is not None
+        member_id = await uow.members.find_member(member)
+        scope_id = scope_key(scope, group_id, subscription.id)
+        period_id = period_key(period, core.clock.now(), subscription.schedule.tz)
+        top = await uow.answers.top(scope_id, period_id, limit)
+        total = await uow.answers.board_size(scope_id, period_id)
+        me = None
+        if member_id is not None:
+            mine = await uow.answers.points_of(scope_id, period_id, member_id)
+            if mine is not None:
+                above = await uow.answers.count_above(scope_id, period_id, mine)
+                me = BoardEntry(above + 1, member.label, mine, member_id)
+    entries: list[BoardEntry] = []
+    for row in top:
+        # Competition ranking: equal points share a rank.
+        rank = (
+            entries[-1].rank if entries and entries[-1].points == row.points else len(entries) + 1
+        )
+        entries.append(BoardEntry(rank, row.name, row.points, row.member_id))
+    return Leaderboard(period, scope, tuple(entries), me, total)
+
+
+async def member_streak(core: Core, channel: ChannelRef, member: MemberRef) -> Streak:
+    """The member's streak in this channel, as of the latest post."""
+    async with core.storage.read() as uow:
+        subscription = await uow.subscriptions.for_channel(channel)
+        if subscription is None:
+            raise NotSubscribed()
+        member_id = await uow.members.find_member(member)
+        latest = await uow.posts.latest_visible(subscription.id)
+        if member_id is None or latest is None:
+            return Streak()
+        stored = (
+            await AnswerBatchQueries(uow.connection).streaks([(subscription.id, member_id)])
+        ).get((subscription.id, member_id), Streak())
+    latest_open = latest.is_open(core.clock.now())
+    current = stored.as_of(latest.day_number or 0, latest_open)
+    return Streak(current=current, best=stored.best, last_day=stored.last_day)
+
+
+@dataclass(frozen=True, slots=True)
+class TopicStats:
+    topic: str
+    answered: int
+    correct: int
+
+    @property
+    def accuracy(self) -> float:
+        return self.correct / self.answered if self.answered else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class MemberStats:
+    daily_answers: int
+    daily_picks: int
+    daily_correct: int
+    written: int
+    quiz_answers: int
+    quiz_correct: int
+    streak: Streak | None
+    topics: tuple[TopicStats, ...] = field(default=())
+
+    @property
+    def accuracy(self) -> float | None:
+        picks = self.daily_picks + self.quiz_answers
+        return (self.daily_correct + self.quiz_correct) / picks if picks else None
+
+
+async def member_stats(
+    core: Core, member: MemberRef, channel: ChannelRef | None = None
+) -> MemberStats:
+    """Everything the member has answered: daily posts and quizzes, with accuracy by topic."""
+    async with core.storage.read() as uow:
+        member_id = await uow.members.find_member(member)
+        daily = await uow.answers.member_history(member_id) if member_id else []
+        quizzes = await uow.quizzes.member_history(member_id) if member_id else []
+    streak = None
+    if channel is not None:
+        try:
+            streak = await member_streak(core, channel, member)
+        except NotSubscribed:
+            streak = None
+    by_topic: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    graded = [(question_id, correct) for question_id, correct, _ in daily if correct is not None]
+    for question_id, correct in [*graded, *quizzes]:
+        question = core.library.find(question_id)
+        for topic in question.topics if question else ():
+            by_topic[topic][0] += 1
+            by_topic[topic][1] += int(correct)
+    topics = sorted(
+        (TopicStats(topic, answered, correct) for topic, (answered, correct) in by_topic.items()),
+        key=lambda item: (-item.answered, item.topic),
+    )
+    return MemberStats(
+        daily_answers=len(daily),
+        daily_picks=len(graded),
+        daily_correct=sum(1 for _, correct in graded if correct),
+        written=sum(1 for _, _, wrote in daily if wrote),
+        quiz_answers=len(quizzes),
+        quiz_correct=sum(1 for _, correct in quizzes if correct),
+        streak=streak,
+        topics=tuple(topics),
+    )

@@ -1,0 +1,121 @@
+"""Practice quizzes: a private run of questions with immediate feedback.
+
+Quiz answers feed the member's own stats (accuracy by topic), never the daily leaderboard.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from bot.domain.identity import MemberRef
+from bot.domain.question import Question
+from bot.errors import AlreadyAnswered, NoQuestions, QuizNotFound
+from bot.services.answers import parse_letter
+from bot.services.context import Core
+from bot.services.subscriptions import parse_difficulties
+
+MAX_QUIZ = 25
+
+
+@dataclass(frozen=True, slots=True)
+class QuizStep:
+    quiz_id: int
+    position: int  # 0-based
+    total: int
+    question: Question
+
+
+@dataclass(frozen=True, slots=True)
+class QuizFeedback:
+    question: Question
+    choice: str
+    correct: bool
+    next: QuizStep | None
+    score: int
+    total: int
+
+    @property
+    def finished(self) -> bool:
+        return self.next is None
+
+
+async def start_quiz(
+    core: Core,
+    member: MemberRef,
+    *,
+    topic: str | None = None,
+    difficulty: str | None = None,
+    count: int | None = None,
+    pack: str | None = None,
+) -> QuizStep:
+    """Start a quiz of `count` questions, least-practised first, in a random order."""
+    chosen = core.library.pack(pack or core.default_pack)
+    size = count or core.quiz_size
+    if not 1 <= size <= MAX_QUIZ:
+        raise NoQuestions(f"A quiz has 1 to {MAX_QUIZ} questions.")
+    topic_id = topic.strip().lower() if topic else None
+    if topic_id and topic_id not in chosen.topics:
+        raise NoQuestions(f"Unknown topic {topic!r}. Topics: {', '.join(chosen.topics)}.")
+    levels = parse_difficulties([difficulty]) if difficulty else frozenset()
+    candidates = [
+        question
+        for question in chosen.questions
+        if question.has_choices
+        and (topic_id is None or topic_id in question.topics)
+        and (not levels or question.difficulty in levels)
+    ]
+    if not candidates:
+        raise NoQuestions("No multiple-choice question matches that topic and difficulty.")
+    now = core.clock.now()
+    async with core.storage.write() as uow:
+        member_id = await uow.members.member_id(member, now)
+        seen: dict[str, int] = {}
+        for question_id, _ in await uow.quizzes.member_history(member_id):
+            seen[question_id] = seen.get(question_id, 0) + 1
+        rng = random.Random(f"{member.platform}:{member.member_id}:{now.isoformat()}")
+        rng.shuffle(candidates)
+        candidates.sort(key=lambda question: seen.get(question.id, 0))
+        picked = [question.id for question in candidates[:size]]
+        quiz_id = await uow.quizzes.create(member_id, chosen.id, picked, now)
+    return QuizStep(quiz_id, 0, len(picked), chosen.by_id[picked[0]])
+
+
+async def answer_quiz(
+    core: Core, member: MemberRef, quiz_id: int, letter: str, position: int | None = None
+) -> QuizFeedback:
+    """Answer the quiz's current question; `position` guards against double clicks."""
+    choice = parse_letter(letter)
+    now = core.clock.now()
+    async with core.storage.write() as uow:
+        member_id = await uow.members.find_member(member)
+        quiz = await uow.quizzes.get(quiz_id)
+        if quiz is None or member_id is None or quiz.member_id != member_id or quiz.finished:
+            raise QuizNotFound()
+        if position is not None and position != quiz.position:
+            raise AlreadyAnswered("You already answered that question of the quiz.")
+        pack = core.library.pack(quiz.pack)
+        question = pack.by_id.get(quiz.question_ids[quiz.position])
+        if question is None:
+            raise QuizNotFound()
+        correct = question.correct_letter == choice
+        if not await uow.quizzes.record(quiz, question.id, choice, correct, now):
+            raise AlreadyAnswered("You already answered that question of the quiz.")
+    next_position = quiz.position + 1
+    step = None
+    if next_position < len(quiz.question_ids):
+        next_question = pack.by_id.get(quiz.question_ids[next_position])
+        if next_question is not None:
+            step = QuizStep(quiz.id, next_position, len(quiz.question_ids), next_question)
+    return QuizFeedback(
+        question, choice, correct, step, quiz.correct + int(correct), len(quiz.question_ids)
+    )
+
+
+async def stop_quiz(core: Core, member: MemberRef, quiz_id: int) -> None:
+    async with core.storage.write() as uow:
+        member_id = await uow.members.find_member(member)
+        quiz = await uow.quizzes.get(quiz_id)
+        if quiz is None or quiz.member_id != member_id:
+            raise QuizNotFound()
+        await uow.quizzes.finish(quiz_id, core.clock.now())

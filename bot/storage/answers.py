@@ -1,0 +1,280 @@
+"""Answers to daily posts, the running score table and the queries boards and stats need."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import case, func, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.domain.scoring import Streak
+from bot.storage.sql import add_to_counters, insert_ignore, upsert
+from bot.storage.tables import answers, groups, members, posts, scores, streaks, subscriptions
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreRow:
+    member_id: int
+    name: str
+    points: int
+
+
+@dataclass(frozen=True, slots=True)
+class PostAnswer:
+    member_id: int
+    name: str
+    choice: str | None
+    correct: bool | None
+    written: str | None
+    answered_at: datetime
+
+
+class AnswerRepository:
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
+
+    async def set_choice(
+        self, post_id: int, member_id: int, choice: str, correct: bool, points: int, now: datetime
+    ) -> bool:
+        """Record the member's pick; False when they had picked already (one pick per post)."""
+        result = await self._connection.execute(
+            update(answers)
+            .where(
+                answers.c.post_id == post_id,
+                answers.c.member_id == member_id,
+                answers.c.choice.is_(None),
+            )
+            .values(
+                choice=choice, correct=correct, points=answers.c.points + points, answered_at=now
+            )
+        )
+        return bool(result.rowcount)
+
+    async def set_written(
+        self, post_id: int, member_id: int, text: str, points: int, now: datetime
+    ) -> bool:
+        """Record the member's written answer; False when they had written one already."""
+        result = await self._connection.execute(
+            update(answers)
+            .where(
+                answers.c.post_id == post_id,
+                answers.c.member_id == member_id,
+                answers.c.written.is_(None),
+            )
+            .values(written=text, points=answers.c.points + points, written_at=now)
+        )
+        return bool(result.rowcount)
+
+    async def add_scores(self, totals: dict[tuple[str, str, int], int]) -> None:
+        """Add points to leaderboard rows keyed (scope, period, member)."""
+        await add_to_counters(
+            self._connection,
+            scores,
+            ["scope", "period", "member_id"],
+            "points",
+            [
+                {"scope": scope, "period": period, "member_id": member_id, "points": points}
+                for (scope, period, member_id), points in sorted(totals.items())
+            ],
+        )
+
+    async def for_post(self, post_id: int) -> list[PostAnswer]:
+        rows = await self._connection.execute(
+            select(answers, members.c.name)
+            .join(members, members.c.id == answers.c.member_id)
+            .where(answers.c.post_id == post_id)
+            .order_by(answers.c.answered_at, answers.c.id)
+        )
+        return [
+            PostAnswer(
+                row.member_id, row.name, row.choice, row.correct, row.written, row.answered_at
+            )
+            for row in rows
+        ]
+
+    async def get(self, post_id: int, member_id: int) -> Any:
+        return (
+            await self._connection.execute(
+                select(answers).where(
+                    answers.c.post_id == post_id, answers.c.member_id == member_id
+                )
+            )
+        ).first()
+
+    async def top(self, scope: str, period: str, limit: int) -> list[ScoreRow]:
+        rows = await self._connection.execute(
+            select(scores.c.member_id, members.c.name, scores.c.points)
+            .join(members, members.c.id == scores.c.member_id)
+            .where(scores.c.scope == scope, scores.c.period == period)
+            .order_by(scores.c.points.desc(), scores.c.member_id)
+            .limit(limit)
+        )
+        return [ScoreRow(row.member_id, row.name, row.points) for row in rows]
+
+    async def points_of(self, scope: str, period: str, member_id: int) -> int | None:
+        return await self._connection.scalar(
+            select(scores.c.points).where(
+                scores.c.scope == scope, scores.c.period == period, scores.c.member_id == member_id
+            )
+        )
+
+    async def count_above(self, scope: str, period: str, points: int) -> int:
+        value = await self._connection.scalar(
+            select(func.count()).where(
+                scores.c.scope == scope, scores.c.period == period, scores.c.points > points
+            )
+        )
+        return int(value or 0)
+
+    async def board_size(self, scope: str, period: str) -> int:
+        value = await self._connection.scalar(
+            select(func.count()).where(scores.c.scope == scope, scores.c.period == period)
+        )
+        return int(value or 0)
+
+    async def member_history(self, member_id: int) -> list[tuple[str, bool | None, bool]]:
+        """(question id, correct or None, wrote) for every daily answer of a member."""
+        rows = await self._connection.execute(
+            select(
+                posts.c.question_id,
+                answers.c.correct,
+                answers.c.written.is_not(None).label("wrote"),
+            )
+            .join(posts, posts.c.id == answers.c.post_id)
+            .where(answers.c.member_id == member_id)
+        )
+        return [(row.question_id, row.correct, bool(row.wrote)) for row in rows]
+
+    async def results(self, post_id: int) -> tuple[int, int, int]:
+        """(answers, multiple-choice answers, correct picks) of a post."""
+        row = (
+            await self._connection.execute(
+                select(
+                    func.count(),
+                    func.count(answers.c.choice),
+                    func.coalesce(func.sum(case((answers.c.correct.is_(True), 1), else_=0)), 0),
+                ).where(answers.c.post_id == post_id)
+            )
+        ).one()
+        return int(row[0]), int(row[1]), int(row[2])
+
+
+@dataclass(frozen=True, slots=True)
+class PostFacts:
+    """What answering needs to know about a post, read in one query for a whole batch."""
+
+    post_id: int
+    subscription_id: int
+    group_id: int
+    platform: str
+    status: str
+    reveal_at: datetime
+    question_id: str
+    day_number: int
+    pack: str
+    timezone: str
+
+
+class AnswerBatchQueries:
+    """Set-wise reads and writes for recording many answers in one transaction."""
+
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
+
+    async def post_facts(self, post_ids: Iterable[int]) -> dict[int, PostFacts]:
+        rows = await self._connection.execute(
+            select(
+                posts.c.id,
+                posts.c.subscription_id,
+                subscriptions.c.group_id,
+                groups.c.platform,
+                posts.c.status,
+                posts.c.reveal_at,
+                posts.c.question_id,
+                posts.c.day_number,
+                subscriptions.c.pack,
+                subscriptions.c.timezone,
+            )
+            .join(subscriptions, subscriptions.c.id == posts.c.subscription_id)
+            .join(groups, groups.c.id == subscriptions.c.group_id)
+            .where(posts.c.id.in_(sorted(set(post_ids))))
+        )
+        return {
+            row.id: PostFacts(
+                row.id,
+                row.subscription_id,
+                row.group_id,
+                row.platform,
+                row.status,
+                row.reveal_at,
+                row.question_id,
+                row.day_number or 0,
+                row.pack,
+                row.timezone,
+            )
+            for row in rows
+        }
+
+    async def existing(self, pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], Any]:
+        wanted = set(pairs)
+        if not wanted:
+            return {}
+        rows = await self._connection.execute(
+            select(
+                answers.c.post_id, answers.c.member_id, answers.c.choice, answers.c.written
+            ).where(
+                answers.c.post_id.in_({post for post, _ in wanted}),
+                answers.c.member_id.in_({member for _, member in wanted}),
+            )
+        )
+        return {
+            (row.post_id, row.member_id): row
+            for row in rows
+            if (row.post_id, row.member_id) in wanted
+        }
+
+    async def insert_new(self, rows: list[dict[str, Any]]) -> set[tuple[int, int]]:
+        """Insert answer rows; returns the (post, member) keys that were inserted (not taken)."""
+        if not rows:
+            return set()
+        statement = insert_ignore(self._connection, answers).returning(
+            answers.c.post_id, answers.c.member_id
+        )
+        result = await self._connection.execute(statement, rows)
+        return {(row.post_id, row.member_id) for row in result}
+
+    async def streaks(self, pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], Streak]:
+        wanted = set(pairs)
+        if not wanted:
+            return {}
+        rows = await self._connection.execute(
+            select(streaks).where(
+                streaks.c.subscription_id.in_({sub for sub, _ in wanted}),
+                streaks.c.member_id.in_({member for _, member in wanted}),
+            )
+        )
+        return {
+            (row.subscription_id, row.member_id): Streak(row.current, row.best, row.last_day)
+            for row in rows
+            if (row.subscription_id, row.member_id) in wanted
+        }
+
+    async def save_streaks(self, values: dict[tuple[int, int], Streak]) -> None:
+        await upsert(
+            self._connection,
+            streaks,
+            ["subscription_id", "member_id"],
+            [
+                {
+                    "subscription_id": sub,
+                    "member_id": member,
+                    "current": s.current,
+                    "best": s.best,
+                    "last_day": s.last_day,
+                }
+                for (sub, member), s in sorted(values.items())
+            ],
+        )

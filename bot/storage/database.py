@@ -1,0 +1,123 @@
+"""The database engine: SQLite (WAL, BEGIN IMMEDIATE) by default, PostgreSQL when configured."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+
+from bot.errors import QotdError
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
+BUSY_TIMEOUT_MS = 10_000
+_READ_ONLY = "qotd_read_only"
+
+
+class Database:
+    """Owns the engine and hands out read and write transactions.
+
+    On SQLite every write transaction starts with BEGIN IMMEDIATE, so it takes the write lock
+    up front: a deferred BEGIN that later upgrades to a write fails with "database is locked"
+    when another writer got there first, and pysqlite's own implicit transactions can lose
+    concurrent updates. Writers of this process also queue on an asyncio lock, so they wait
+    in order instead of polling SQLite's busy handler.
+    """
+
+    def __init__(self, url: str, *, schema: str | None = None, echo: bool = False) -> None:
+        try:
+            parsed = make_url(url)
+        except ArgumentError:
+            raise QotdError(f"QOTD_DATABASE_URL is not a database URL: {url!r}") from None
+        self.url = url
+        self.is_sqlite = parsed.get_backend_name() == "sqlite"
+        options: dict[str, Any] = {"echo": echo}
+        if self.is_sqlite:
+            options["connect_args"] = {"timeout": BUSY_TIMEOUT_MS / 1000}
+        else:
+            options["pool_pre_ping"] = True
+            if schema:
+                options["connect_args"] = {"server_settings": {"search_path": schema}}
+        try:
+            self.engine: AsyncEngine = create_async_engine(url, **options)
+        except (ArgumentError, ModuleNotFoundError) as error:
+            raise QotdError(f"Cannot use QOTD_DATABASE_URL {url!r}: {error}") from None
+        self._write_lock = asyncio.Lock() if self.is_sqlite else None
+        if self.is_sqlite:
+            _configure_sqlite(self.engine)
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[AsyncConnection]:
+        """A write transaction: committed on exit, rolled back on error."""
+        if self._write_lock is None:
+            async with self.engine.begin() as connection:
+                yield connection
+            return
+        async with self._write_lock, self.engine.begin() as connection:
+            yield connection
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[AsyncConnection]:
+        """A read-only transaction; never blocks writers on SQLite (WAL)."""
+        async with self.engine.connect() as connection:
+            await connection.execution_options(**{_READ_ONLY: True})
+            async with connection.begin():
+                yield connection
+
+    async def upgrade(self) -> None:
+        """Bring the schema to the newest migration (runs inside the event loop)."""
+        async with self.engine.begin() as connection:
+            await connection.run_sync(_run_upgrade)
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+
+
+def _configure_sqlite(engine: AsyncEngine) -> None:
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event issue BEGIN instead of pysqlite's implicit one.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        read_only = connection.get_execution_options().get(_READ_ONLY, False)
+        connection.exec_driver_sql("BEGIN DEFERRED" if read_only else "BEGIN IMMEDIATE")
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def _run_upgrade(connection: Connection) -> None:
+    command.upgrade(alembic_config(connection), "head")
+
+
+async def upgrade_database(url: str, schema: str | None = None) -> None:
+    """`qotd db upgrade`: migrate the database at `url` and close it."""
+    database = Database(url, schema=schema)
+    try:
+        await database.upgrade()
+    finally:
+        await database.dispose()

@@ -1,0 +1,68 @@
+"""Small SQL helpers that differ between SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from functools import cache
+from typing import Any
+
+from sqlalchemy import Table
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql.dml import Insert
+
+
+def _dialect(connection: AsyncConnection) -> Any:
+    return postgresql if connection.dialect.name == "postgresql" else sqlite
+
+
+def insert_ignore(connection: AsyncConnection, table: Table) -> Insert:
+    """INSERT ... ON CONFLICT DO NOTHING for the connection's dialect."""
+    return _insert_ignore(_dialect(connection), table)
+
+
+@cache
+def _insert_ignore(dialect: Any, table: Table) -> Insert:
+    statement: Insert = dialect.insert(table).on_conflict_do_nothing()
+    return statement
+
+
+@cache
+def _upsert(
+    dialect: Any, table: Table, keys: tuple[str, ...], assign: tuple[tuple[str, str], ...]
+) -> Insert:
+    statement = dialect.insert(table)
+    values = {
+        column: (table.c[column] + statement.excluded[column])
+        if how == "add"
+        else statement.excluded[column]
+        for column, how in assign
+    }
+    upserting: Insert = statement.on_conflict_do_update(index_elements=list(keys), set_=values)
+    return upserting
+
+
+async def add_to_counters(
+    connection: AsyncConnection,
+    table: Table,
+    keys: Sequence[str],
+    counter: str,
+    rows: Sequence[Mapping[str, Any]],
+) -> None:
+    """Insert rows, or add their `counter` to the existing row with the same key."""
+    if rows:
+        statement = _upsert(_dialect(connection), table, tuple(keys), ((counter, "add"),))
+        await connection.execute(statement, list(rows))
+
+
+async def upsert(
+    connection: AsyncConnection,
+    table: Table,
+    keys: Sequence[str],
+    rows: Sequence[Mapping[str, Any]],
+) -> None:
+    """Insert rows, or overwrite the non-key columns of the row with the same key."""
+    if rows:
+        columns = tuple((column, "set") for column in rows[0] if column not in keys)
+        statement = _upsert(_dialect(connection), table, tuple(keys), columns)
+        await connection.execute(statement, list(rows))

@@ -1,0 +1,217 @@
+"""The database schema: SQLAlchemy Core tables. Alembic's target_metadata is `metadata`."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.types import TypeDecorator
+
+# Stable constraint names make SQLite batch migrations and PostgreSQL drops predictable.
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes on every database (SQLite keeps no time zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database; the core uses aware UTC")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+groups = Table(
+    "groups",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("platform", String(16), nullable=False),
+    Column("external_id", String(64), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    UniqueConstraint("platform", "external_id", name="uq_groups_platform_external_id"),
+)
+
+members = Table(
+    "members",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("platform", String(16), nullable=False),
+    Column("external_id", String(64), nullable=False),
+    Column("name", String(100), nullable=False, default=""),
+    Column("created_at", UtcDateTime, nullable=False),
+    UniqueConstraint("platform", "external_id", name="uq_members_platform_external_id"),
+)
+
+subscriptions = Table(
+    "subscriptions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("group_id", ForeignKey("groups.id", ondelete="CASCADE"), nullable=False),
+    Column("channel_id", String(64), nullable=False),
+    Column("pack", String(64), nullable=False),
+    Column("post_time", String(5), nullable=False),
+    Column("timezone", String(64), nullable=False),
+    Column("days", String(32), nullable=False),
+    Column("reveal_after_minutes", Integer),
+    Column("reveal_at", String(5)),
+    Column("difficulties", String(64), nullable=False, default=""),
+    Column("topics", Text, nullable=False, default=""),
+    Column("mention", String(64)),
+    Column("thread", Boolean, nullable=False, default=False),
+    Column("paused", Boolean, nullable=False, default=False),
+    Column("pause_reason", Text),
+    Column("last_error", Text),
+    Column("last_error_at", UtcDateTime),
+    Column("admins", Text, nullable=False, default=""),
+    Column("cycle", Integer, nullable=False, default=0),
+    # Scheduled days before this instant are never posted late: set when the schedule is
+    # created or changed and when the subscription resumes.
+    Column("active_since", UtcDateTime, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    UniqueConstraint("group_id", "channel_id", name="uq_subscriptions_group_id_channel_id"),
+)
+
+posts = Table(
+    "posts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("subscription_id", ForeignKey("subscriptions.id", ondelete="CASCADE"), nullable=False),
+    Column("local_date", Date, nullable=False),
+    Column("question_id", String(64), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("scheduled_at", UtcDateTime, nullable=False),
+    Column("reveal_at", UtcDateTime, nullable=False),
+    Column("day_number", Integer),
+    Column("claimed_at", UtcDateTime),
+    Column("lease_until", UtcDateTime),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("message_ref", String(128)),
+    Column("thread_ref", String(128)),
+    Column("posted_at", UtcDateTime),
+    Column("revealed_at", UtcDateTime),
+    Column("last_error", Text),
+    # The key that makes posting exactly-once: one row per subscription and local date,
+    # inserted before anything is sent.
+    UniqueConstraint("subscription_id", "local_date", name="uq_posts_subscription_id_local_date"),
+    Index("ix_posts_status_reveal_at", "status", "reveal_at"),
+)
+
+rotation = Table(
+    "rotation",
+    metadata,
+    Column("subscription_id", ForeignKey("subscriptions.id", ondelete="CASCADE"), primary_key=True),
+    Column("cycle", Integer, primary_key=True),
+    Column("question_id", String(64), primary_key=True),
+    Column("reason", String(16), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+)
+
+queued = Table(
+    "queued_questions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("subscription_id", ForeignKey("subscriptions.id", ondelete="CASCADE"), nullable=False),
+    Column("question_id", String(64), nullable=False),
+    Column("queued_at", UtcDateTime, nullable=False),
+    UniqueConstraint("subscription_id", "question_id", name="uq_queued_questions_subscription_id"),
+)
+
+answers = Table(
+    "answers",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("post_id", ForeignKey("posts.id", ondelete="CASCADE"), nullable=False),
+    Column("member_id", ForeignKey("members.id", ondelete="CASCADE"), nullable=False),
+    Column("choice", String(1)),
+    Column("correct", Boolean),
+    Column("written", Text),
+    Column("points", Integer, nullable=False, default=0),
+    Column("answered_at", UtcDateTime, nullable=False),
+    Column("written_at", UtcDateTime),
+    # One answer per member per post: double clicks and races meet this key.
+    UniqueConstraint("post_id", "member_id", name="uq_answers_post_id_member_id"),
+    Index("ix_answers_member_id", "member_id"),
+)
+
+# Points per (scope, period, member), kept up to date as answers arrive so that a
+# leaderboard is an index range scan rather than an aggregate over every answer.
+# scope: "g<group id>" or "s<subscription id>"; period: "all", "w2026-47" or "m2026-11".
+scores = Table(
+    "scores",
+    metadata,
+    Column("scope", String(24), primary_key=True),
+    Column("period", String(16), primary_key=True),
+    Column("member_id", ForeignKey("members.id", ondelete="CASCADE"), primary_key=True),
+    Column("points", Integer, nullable=False),
+    Index("ix_scores_board", "scope", "period", "points"),
+)
+
+# Each member's streak per subscription, advanced as answers arrive. Streaks count posts by
+# their day number (posts actually made), so days without a post never break one.
+streaks = Table(
+    "streaks",
+    metadata,
+    Column("subscription_id", ForeignKey("subscriptions.id", ondelete="CASCADE"), primary_key=True),
+    Column("member_id", ForeignKey("members.id", ondelete="CASCADE"), primary_key=True),
+    Column("current", Integer, nullable=False),
+    Column("best", Integer, nullable=False),
+    Column("last_day", Integer, nullable=False),
+)
+
+quizzes = Table(
+    "quizzes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("member_id", ForeignKey("members.id", ondelete="CASCADE"), nullable=False),
+    Column("pack", String(64), nullable=False),
+    Column("question_ids", Text, nullable=False),
+    Column("position", Integer, nullable=False, default=0),
+    Column("correct", Integer, nullable=False, default=0),
+    Column("started_at", UtcDateTime, nullable=False),
+    Column("finished_at", UtcDateTime),
+)
+
+quiz_answers = Table(
+    "quiz_answers",
+    metadata,
+    Column("quiz_id", ForeignKey("quizzes.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("member_id", ForeignKey("members.id", ondelete="CASCADE"), nullable=False),
+    Column("question_id", String(64), nullable=False),
+    Column("choice", String(1), nullable=False),
+    Column("correct", Boolean, nullable=False),
+    Column("answered_at", UtcDateTime, nullable=False),
+    Index("ix_quiz_answers_member_id", "member_id"),
+)

@@ -1,0 +1,116 @@
+"""Shared fixtures: real databases (SQLite always, PostgreSQL when reachable), a frozen clock,
+the sample pack, and a chat fake that records what the core sends."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.clock import ManualClock
+from bot.config import Settings
+from bot.content.loader import Library, load_library
+from bot.domain.identity import ChannelRef, MemberRef
+from bot.services.context import Core
+from bot.storage.database import Database
+from tests.fakes import RecordingChat
+
+FIXTURES = Path(__file__).parent / "fixtures"
+POSTGRES_URL = os.environ.get(
+    "QOTD_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+)
+CHANNEL = ChannelRef("test", "group-1", "channel-1")
+
+
+def _postgres_reachable() -> str | None:
+    """None when PostgreSQL answers, else the reason it does not."""
+    try:
+        import asyncpg
+    except ImportError:
+        return "asyncpg is not installed (pip install -e '.[postgres]')"
+
+    async def probe() -> None:
+        dsn = POSTGRES_URL.replace("postgresql+asyncpg://", "postgresql://")
+        connection = await asyncpg.connect(dsn, timeout=3)
+        await connection.close()
+
+    try:
+        asyncio.run(probe())
+    except Exception as error:
+        return f"PostgreSQL at {POSTGRES_URL} is not reachable ({type(error).__name__}: {error})"
+    return None
+
+
+_POSTGRES_PROBLEM = _postgres_reachable()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite+aiosqlite:///{tmp_path / 'qotd.db'}"
+    if _POSTGRES_PROBLEM:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must run the PostgreSQL tests: {_POSTGRES_PROBLEM}")
+        pytest.skip(_POSTGRES_PROBLEM)
+    return POSTGRES_URL
+
+
+@pytest.fixture
+async def database(database_url: str) -> AsyncIterator[Database]:
+    """A migrated, empty database; PostgreSQL tests each get a schema of their own."""
+    schema = None
+    if database_url.startswith("postgresql"):
+        schema = f"t_{uuid.uuid4().hex[:12]}"
+        admin = Database(database_url)
+        async with admin.engine.begin() as connection:
+            await connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+        await admin.dispose()
+    db = Database(database_url, schema=schema)
+    await db.upgrade()
+    try:
+        yield db
+    finally:
+        await db.dispose()
+        if schema:
+            admin = Database(database_url)
+            async with admin.engine.begin() as connection:
+                await connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+            await admin.dispose()
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    # A Monday morning in Berlin, before a 09:00 post.
+    return ManualClock(datetime(2026, 3, 2, 6, 0, tzinfo=UTC))
+
+
+@pytest.fixture(scope="session")
+def library() -> Library:
+    return load_library(FIXTURES / "packs")
+
+
+@pytest.fixture
+def core(database: Database, clock: ManualClock, library: Library) -> Core:
+    from bot.bootstrap import build_core
+
+    settings = Settings(content_dir=FIXTURES / "packs", default_pack="sample")
+    return build_core(settings, database, clock=clock, library=library)
+
+
+@pytest.fixture
+def chat() -> RecordingChat:
+    return RecordingChat("test")
+
+
+@pytest.fixture
+def channel() -> ChannelRef:
+    return CHANNEL
+
+
+def member(name: str) -> MemberRef:
+    return MemberRef("test", name, name.title())

@@ -1,0 +1,117 @@
+"""The console channel, driven as a user would: `qotd console` with piped input."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from adapters.console.session import parse_duration
+from bot.errors import QotdError
+from tests.conftest import FIXTURES
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def console(tmp_path: Path, script: str) -> subprocess.CompletedProcess[str]:
+    environment = {
+        **os.environ,
+        "QOTD_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'console.db'}",
+        "QOTD_CONTENT_DIR": str(FIXTURES / "packs"),
+        "QOTD_DEFAULT_PACK": "sample",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "console"],
+        input=script,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=environment,
+        timeout=120,
+    )
+
+
+def test_a_piped_session_plays_the_whole_daily_loop(tmp_path):
+    result = console(
+        tmp_path,
+        "schedule 09:00 UTC daily reveal after 8h\n"
+        "advance 1d\n"
+        "as alice\nanswer A\nwrite The bias term shifts the boundary <!channel>\n"
+        "as bob\nanswer B\nanswer C\n"
+        "advance 1d\n"
+        "leaderboard\nstreak\nstats\n",
+    )
+    assert result.returncode == 0
+    assert "Traceback" not in result.stdout + result.stderr
+    out = result.stdout
+    assert "== Question of the day · Day 1" in out
+    assert "  A) " in out and "  D) " in out
+    assert "You already picked B" in out
+    assert "== Answer · Day 1 ==" in out
+    assert "Results: 2 answered" in out
+    assert "alice: The bias term shifts the boundary <!channel>" in out
+    assert "Leaderboard (group, this week):" in out
+    assert "== Question of the day · Day 2" in out
+    assert "streak 1" in out or "streak 0" in out
+
+
+def test_reveal_closes_the_open_question_at_once(tmp_path):
+    result = console(
+        tmp_path, "schedule 09:00 UTC daily\nadvance 1d\nanswer A\nreveal\nas bob\nanswer B\n"
+    )
+    assert "== Answer · Day 1 ==" in result.stdout
+    assert "error: Answers for this question are closed" in result.stdout
+
+
+def test_bad_commands_get_clear_errors_and_the_session_goes_on(tmp_path):
+    result = console(
+        tmp_path,
+        "dance\nschedule 25:00 UTC\nschedule 09:00 Mars/Base\nanswer A\nadvance soon\nleaderboard forever\nhelp\n",
+    )
+    assert result.returncode == 0
+    out = result.stdout
+    assert "error: unknown command 'dance'" in out
+    assert "error: '25:00' is not a time of day" in out
+    assert "error: Unknown time zone 'Mars/Base'" in out
+    assert "error: This channel has no schedule yet" in out
+    assert "error: Usage: advance" in out
+    assert "error: Unknown period 'forever'" in out
+    assert "Commands (one per line):" in out
+    assert "Traceback" not in out + result.stderr
+    assert not any(line.startswith("> ") for line in out.splitlines())  # no prompts when piped
+
+
+def test_end_of_input_and_quit_both_exit_cleanly(tmp_path):
+    assert console(tmp_path, "").returncode == 0
+    result = console(tmp_path, "quit\nhelp\n")
+    assert result.returncode == 0 and "Commands" not in result.stdout
+
+
+def test_a_quiz_runs_in_the_console(tmp_path):
+    result = console(tmp_path, "quiz evaluation 1\nanswer A\nanswer A\n")
+    assert "-- Quiz 1/1" in result.stdout
+    assert "Quiz done:" in result.stdout
+    assert "error: This channel has no schedule yet" in result.stdout  # the quiz is over
+
+
+def test_forget_me_deletes_the_members_data(tmp_path):
+    result = console(
+        tmp_path, "schedule 09:00 UTC daily\nadvance 1d\nanswer A\nforget-me\nstats\nforget-me\n"
+    )
+    assert "Everything stored about you is deleted." in result.stdout
+    assert "Daily answers: 0" in result.stdout
+    assert "Nothing was stored about you." in result.stdout
+
+
+@pytest.mark.parametrize(("text", "hours"), [("1d", 24), ("3h", 3), ("1w", 168), ("1d12h", 36)])
+def test_durations_are_read(text, hours):
+    assert parse_duration(text).total_seconds() == hours * 3600
+
+
+@pytest.mark.parametrize("text", ["", "3x", "0m", "400d", "h"])
+def test_bad_durations_are_refused(text):
+    with pytest.raises(QotdError):
+        parse_duration(text)

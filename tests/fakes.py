@@ -1,0 +1,40 @@
+"""A Chat that records what the core sends, and can be told to fail."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.ports import ChatError, OutgoingPost, OutgoingReveal, SentPost
+
+
+@dataclass
+class RecordingChat:
+    platform_name: str
+    posts: list[OutgoingPost] = field(default_factory=list)
+    reveals: list[OutgoingReveal] = field(default_factory=list)
+    fail_with: ChatError | None = None
+    crash_with: Exception | None = None
+
+    @property
+    def platform(self) -> str:
+        return self.platform_name
+
+    async def send_question(self, post: OutgoingPost) -> SentPost:
+        if self.crash_with is not None:
+            raise self.crash_with
+        if self.fail_with is not None:
+            raise self.fail_with
+        self.posts.append(post)
+        return SentPost(
+            message_ref=f"msg-{post.post_id}",
+            thread_ref=f"thread-{post.post_id}" if post.thread else None,
+        )
+
+    async def send_reveal(self, reveal: OutgoingReveal) -> None:
+        if self.fail_with is not None:
+            raise self.fail_with
+        self.reveals.append(reveal)
+
+    @property
+    def chats(self) -> dict[str, RecordingChat]:
+        return {self.platform_name: self}

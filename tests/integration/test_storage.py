@@ -1,0 +1,67 @@
+"""The storage layer on both databases: migrations, and SQLite's concurrency settings."""
+
+from __future__ import annotations
+
+import asyncio
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import Column, Integer, MetaData, Table, select, update
+
+from bot.storage.database import Database
+from bot.storage.tables import metadata
+
+
+async def test_migrations_create_exactly_the_schema_the_code_uses(database):
+    def diff(connection):
+        return compare_metadata(MigrationContext.configure(connection), metadata)
+
+    async with database.engine.connect() as connection:
+        differences = await connection.run_sync(diff)
+    assert differences == []
+
+
+async def test_upgrading_twice_changes_nothing(database):
+    await database.upgrade()
+    await database.upgrade()
+
+
+async def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path):
+    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'x.db'}")
+    async with database.read() as connection:
+        mode = await connection.exec_driver_sql("PRAGMA journal_mode")
+        timeout = await connection.exec_driver_sql("PRAGMA busy_timeout")
+        assert mode.scalar() == "wal"
+        assert timeout.scalar() >= 5000
+    await database.dispose()
+
+
+async def test_concurrent_writers_from_two_processes_lose_no_update_and_never_see_locked(tmp_path):
+    """Two engines (as two processes would) increment one counter 200 times each.
+
+    A deferred BEGIN would fail with "database is locked" when both upgrade to writers, and
+    pysqlite's implicit transactions would let read-modify-write updates overwrite each other.
+    """
+    url = f"sqlite+aiosqlite:///{tmp_path / 'counter.db'}"
+    counters = Table(
+        "counter", MetaData(), Column("id", Integer, primary_key=True), Column("n", Integer)
+    )
+    first, second = Database(url), Database(url)
+    async with first.write() as connection:
+        await connection.run_sync(counters.metadata.create_all)
+        await connection.execute(counters.insert().values(id=1, n=0))
+
+    async def bump(database: Database, times: int) -> None:
+        for _ in range(times):
+            async with database.write() as connection:
+                current = await connection.scalar(select(counters.c.n).where(counters.c.id == 1))
+                await asyncio.sleep(0)  # let the other writer run between read and write
+                await connection.execute(
+                    update(counters).where(counters.c.id == 1).values(n=current + 1)
+                )
+
+    await asyncio.gather(*(bump(database, 50) for database in (first, second) for _ in range(4)))
+    async with first.read() as connection:
+        assert await connection.scalar(select(counters.c.n)) == 400
+    await first.dispose()
+    await second.dispose()

@@ -1,0 +1,77 @@
+"""Group commit batches concurrent requests and isolates a failing one."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from bot.storage.group_commit import GroupCommit
+
+
+async def test_concurrent_requests_share_batches_and_keep_their_own_results():
+    batches: list[list[int]] = []
+
+    async def run(requests):
+        batches.append(list(requests))
+        await asyncio.sleep(0.01)
+        return [request * 2 for request in requests]
+
+    queue: GroupCommit[int, int] = GroupCommit(run)
+    results = await asyncio.gather(*(queue.submit(number) for number in range(50)))
+    assert results == [number * 2 for number in range(50)]
+    assert len(batches) < 10
+    assert sorted(number for batch in batches for number in batch) == list(range(50))
+
+
+async def test_a_per_request_error_reaches_only_that_caller():
+    async def run(requests):
+        return [ValueError("bad") if request == 3 else request for request in requests]
+
+    queue: GroupCommit[int, int] = GroupCommit(run)
+    results = await asyncio.gather(
+        *(queue.submit(number) for number in range(6)), return_exceptions=True
+    )
+    assert isinstance(results[3], ValueError)
+    assert [result for index, result in enumerate(results) if index != 3] == [0, 1, 2, 4, 5]
+
+
+async def test_a_failing_batch_is_retried_one_by_one():
+    async def run(requests):
+        if 4 in requests and len(requests) > 1:
+            raise RuntimeError("constraint violated somewhere in the batch")
+        if requests == [4]:
+            raise RuntimeError("this one")
+        await asyncio.sleep(0)
+        return list(requests)
+
+    queue: GroupCommit[int, int] = GroupCommit(run)
+    first = asyncio.create_task(queue.submit(0))
+    await asyncio.sleep(0)
+    others = [asyncio.create_task(queue.submit(number)) for number in range(1, 8)]
+    results = await asyncio.gather(first, *others, return_exceptions=True)
+    assert results[0] == 0
+    assert isinstance(results[4], RuntimeError)
+    assert [results[index] for index in (1, 2, 3, 5, 6, 7)] == [1, 2, 3, 5, 6, 7]
+
+
+async def test_batches_are_capped():
+    sizes: list[int] = []
+
+    async def run(requests):
+        sizes.append(len(requests))
+        await asyncio.sleep(0)
+        return list(requests)
+
+    queue: GroupCommit[int, int] = GroupCommit(run, max_batch=8)
+    await asyncio.gather(*(queue.submit(number) for number in range(40)))
+    assert max(sizes) <= 8
+
+
+@pytest.mark.parametrize("size", [1, 2])
+async def test_single_requests_still_work(size):
+    async def run(requests):
+        return list(requests)
+
+    queue: GroupCommit[int, int] = GroupCommit(run)
+    assert await asyncio.gather(*(queue.submit(n) for n in range(size))) == list(range(size))
