@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.domain.identity import MemberRef
+from bot.domain.identity import ChannelRef, MemberRef
 from bot.domain.subscription import Subscription
-from bot.errors import PermissionDenied
+from bot.errors import NotSubscribed, PermissionDenied
+from bot.storage.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,3 +28,14 @@ def require_admin(actor: Actor, subscription: Subscription | None, action: str) 
         f"Only admins can {action}: on Discord that is Manage Server, on Slack a workspace "
         "admin or a member listed as an admin of this channel's schedule."
     )
+
+
+async def admin_subscription(
+    uow: UnitOfWork, channel: ChannelRef, actor: Actor, action: str
+) -> Subscription:
+    """The channel's subscription for an admin action: permission first, then existence."""
+    subscription = await uow.subscriptions.for_channel(channel)
+    require_admin(actor, subscription, action)
+    if subscription is None:
+        raise NotSubscribed()
+    return subscription

@@ -17,9 +17,9 @@ from sqlalchemy.exc import IntegrityError
 from bot.domain.identity import ChannelRef
 from bot.domain.post import Post, PostStatus
 from bot.domain.subscription import Subscription
-from bot.errors import NoOpenPost, NotSubscribed, QotdError
+from bot.errors import NoOpenPost, QotdError
 from bot.ports import Chat, ChatError, OutgoingPost, OutgoingReveal, Results, WrittenAnswer
-from bot.services.access import Actor, require_admin
+from bot.services.access import Actor, admin_subscription
 from bot.services.context import Core
 from bot.services.rotation import take_next_question
 
@@ -280,27 +280,22 @@ async def post_now(
     """An admin's test post: today's question now, if today has none yet."""
     now = core.clock.now()
     async with core.storage.write() as uow:
-        subscription = await uow.subscriptions.for_channel(channel)
-        require_admin(actor, subscription, "post a question now")
-        if subscription is None:
-            raise NotSubscribed()
+        subscription = await admin_subscription(uow, channel, actor, "post a question now")
         today = subscription.schedule.local_date(now)
         question = await take_next_question(core, uow, subscription, now, "posted")
         window = subscription.schedule.reveal_at(today) - subscription.schedule.post_at(today)
         post_id = await uow.posts.claim(subscription.id, today, question.id, now, now + window, now)
         if post_id is None:
             raise QotdError("Today's question is already out (one per day): see it with `today`.")
-    async with core.storage.read() as uow:
         post = await uow.posts.get(post_id)
     assert post is not None
-    if await send_post(core, chats, post) is not True:
-        async with core.storage.read() as uow:
-            failed = await uow.posts.get(post_id)
-        raise QotdError(f"Could not post: {failed.last_error if failed else 'unknown error'}")
+    sent = await send_post(core, chats, post)
     async with core.storage.read() as uow:
-        sent = await uow.posts.get(post_id)
-    assert sent is not None
-    return sent
+        after = await uow.posts.get(post_id)
+    assert after is not None
+    if sent is not True:
+        raise QotdError(f"Could not post: {after.last_error or 'unknown error'}")
+    return after
 
 
 async def reveal_now(
@@ -309,10 +304,7 @@ async def reveal_now(
     """An admin closes the open question early and reveals it."""
     now = core.clock.now()
     async with core.storage.write() as uow:
-        subscription = await uow.subscriptions.for_channel(channel)
-        require_admin(actor, subscription, "reveal the answer early")
-        if subscription is None:
-            raise NotSubscribed()
+        subscription = await admin_subscription(uow, channel, actor, "reveal the answer early")
         post = await uow.posts.latest_visible(subscription.id)
         if post is None or post.status is not PostStatus.POSTED:
             raise NoOpenPost()

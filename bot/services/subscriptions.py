@@ -12,10 +12,9 @@ from bot.domain.question import Difficulty, Question
 from bot.domain.schedule import Schedule
 from bot.domain.subscription import QuestionFilter, Subscription
 from bot.errors import BadSchedule, NoQuestions, NotSubscribed, QotdError, UnknownQuestion
-from bot.services.access import Actor, require_admin
+from bot.services.access import Actor, admin_subscription, require_admin
 from bot.services.context import Core
 from bot.services.rotation import eligible_questions, take_next_question
-from bot.storage.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,20 +82,9 @@ async def schedule_channel(
     return await channel_status(core, channel, subscription_id=subscription_id)
 
 
-async def _admin_subscription(
-    uow: UnitOfWork, channel: ChannelRef, actor: Actor, action: str
-) -> Subscription:
-    subscription = await uow.subscriptions.for_channel(channel)
-    if subscription is None:
-        require_admin(actor, None, action)
-        raise NotSubscribed()
-    require_admin(actor, subscription, action)
-    return subscription
-
-
 async def pause(core: Core, channel: ChannelRef, actor: Actor, reason: str | None = None) -> None:
     async with core.storage.write() as uow:
-        subscription = await _admin_subscription(uow, channel, actor, "pause the schedule")
+        subscription = await admin_subscription(uow, channel, actor, "pause the schedule")
         label = reason or f"paused by {actor.member.label}"
         await uow.subscriptions.set_paused(subscription.id, True, label, core.clock.now())
 
@@ -104,7 +92,7 @@ async def pause(core: Core, channel: ChannelRef, actor: Actor, reason: str | Non
 async def resume(core: Core, channel: ChannelRef, actor: Actor) -> ChannelStatus:
     """Resume posting from the next scheduled time (days paused are not made up)."""
     async with core.storage.write() as uow:
-        subscription = await _admin_subscription(uow, channel, actor, "resume the schedule")
+        subscription = await admin_subscription(uow, channel, actor, "resume the schedule")
         now = core.clock.now()
         await uow.subscriptions.set_paused(subscription.id, False, None, now)
         await uow.subscriptions.record_error(subscription.id, None, now)
@@ -114,14 +102,14 @@ async def resume(core: Core, channel: ChannelRef, actor: Actor) -> ChannelStatus
 async def unsubscribe(core: Core, channel: ChannelRef, actor: Actor) -> None:
     """Remove the channel's schedule and its posts (members keep their points)."""
     async with core.storage.write() as uow:
-        subscription = await _admin_subscription(uow, channel, actor, "remove the schedule")
+        subscription = await admin_subscription(uow, channel, actor, "remove the schedule")
         await uow.subscriptions.delete(subscription.id)
 
 
 async def skip_next(core: Core, channel: ChannelRef, actor: Actor) -> Question:
     """Skip the question that would come next; returns the skipped question."""
     async with core.storage.write() as uow:
-        subscription = await _admin_subscription(uow, channel, actor, "skip a question")
+        subscription = await admin_subscription(uow, channel, actor, "skip a question")
         return await take_next_question(core, uow, subscription, core.clock.now(), "skipped")
 
 
@@ -130,7 +118,7 @@ async def queue_question(
 ) -> Question:
     """Put a question first in line for the next post."""
     async with core.storage.write() as uow:
-        subscription = await _admin_subscription(uow, channel, actor, "queue a question")
+        subscription = await admin_subscription(uow, channel, actor, "queue a question")
         pack = core.library.pack(subscription.pack)
         question = pack.by_id.get(question_id.strip())
         if question is None:
@@ -145,7 +133,7 @@ async def set_admins(
 ) -> None:
     """List members who may run admin actions for this channel without a platform role."""
     async with core.storage.write() as uow:
-        subscription = await _admin_subscription(uow, channel, actor, "change the channel's admins")
+        subscription = await admin_subscription(uow, channel, actor, "change the channel's admins")
         group_id = await uow.members.group_id(channel.platform, channel.group_id, core.clock.now())
         updated = subscription.with_changes(admins=frozenset(member_ids))
         await uow.subscriptions.save(group_id, updated, core.clock.now())
