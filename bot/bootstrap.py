@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import ExitStack, asynccontextmanager
 from datetime import timedelta
 
 from bot.clock import Clock, SystemClock
@@ -13,6 +13,8 @@ from bot.services.answers import record_batch
 from bot.services.context import Core
 from bot.storage.database import Database
 from bot.storage.group_commit import GroupCommit
+from bot.storage.process_lock import ProcessLock, sqlite_file
+from bot.storage.startup import connect_with_retry
 from bot.storage.unit_of_work import Storage
 
 
@@ -41,12 +43,28 @@ def build_core(
 
 @asynccontextmanager
 async def open_core(
-    settings: Settings, *, clock: Clock | None = None, library: Library | None = None
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    library: Library | None = None,
+    exclusive: bool = True,
 ) -> AsyncIterator[Core]:
-    """Open the database, migrate it, and yield a ready core; closes everything on exit."""
-    database = Database(settings.database_url, schema=settings.database_schema)
-    try:
-        await database.upgrade()
-        yield build_core(settings, database, clock=clock, library=library)
-    finally:
-        await database.dispose()
+    """Open the database, migrate it, and yield a ready core; closes everything on exit.
+
+    On SQLite a bot process (`exclusive`) holds a lock beside the database file, so a second
+    one on the same file stops with a clear message instead of competing for it; read-only
+    commands such as `qotd status` pass exclusive=False.
+    """
+    library = library or load_library(
+        settings.content_dir
+    )  # a bad pack fails before anything opens
+    with ExitStack() as locks:
+        database_file = sqlite_file(settings.database_url)
+        if exclusive and database_file is not None:
+            locks.enter_context(ProcessLock(database_file))
+        database = Database(settings.database_url, schema=settings.database_schema)
+        try:
+            await connect_with_retry(database)
+            yield build_core(settings, database, clock=clock, library=library)
+        finally:
+            await database.dispose()

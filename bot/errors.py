@@ -69,3 +69,13 @@ class NoQuestions(QotdError):
 class QuizNotFound(QotdError):
     def __init__(self) -> None:
         super().__init__("That quiz is over or was never started. Start a new one with `quiz`.")
+
+
+class AnswerNotSaved(QotdError):
+    """The database could not take the answer: the member must know it was not recorded."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Your answer was NOT saved: the bot cannot reach its database right now. "
+            "Please send it again in a minute."
+        )

@@ -6,6 +6,7 @@ written set-wise in one transaction, and each gets its own result or error.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -19,10 +20,20 @@ from bot.domain.post import PostStatus
 from bot.domain.question import LETTERS, Question
 from bot.domain.schedule import zone
 from bot.domain.scoring import Streak
-from bot.errors import AlreadyAnswered, AnswersClosed, InvalidAnswer, NoOpenPost, QotdError
+from bot.errors import (
+    AlreadyAnswered,
+    AnswerNotSaved,
+    AnswersClosed,
+    InvalidAnswer,
+    NoOpenPost,
+    QotdError,
+)
 from bot.services.context import Core
 from bot.storage.answers import AnswerBatchQueries, PostFacts
+from bot.storage.startup import UNREACHABLE
 from bot.storage.unit_of_work import UnitOfWork
+
+log = logging.getLogger(__name__)
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -84,9 +95,13 @@ async def submit(core: Core, request: AnswerRequest) -> AnswerReceipt:
         request = AnswerRequest(
             request.post_id, request.member, parse_letter(request.choice), request.written
         )
-    if core.answer_queue is not None:
-        return await core.answer_queue.submit(request)
-    outcome = (await record_batch(core, [request]))[0]
+    try:
+        if core.answer_queue is not None:
+            return await core.answer_queue.submit(request)
+        outcome = (await record_batch(core, [request]))[0]
+    except UNREACHABLE as error:
+        log.error("answer to post=%s not saved: %s", request.post_id, type(error).__name__)
+        raise AnswerNotSaved() from error
     if isinstance(outcome, Exception):
         raise outcome
     return outcome

@@ -41,6 +41,8 @@ class Database:
         except ArgumentError:
             raise QotdError(f"QOTD_DATABASE_URL is not a database URL: {url!r}") from None
         self.url = url
+        # For log lines and errors: the URL with any password hidden.
+        self.safe_url = parsed.render_as_string(hide_password=True)
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
         options: dict[str, Any] = {"echo": echo}
         if self.is_sqlite:

@@ -1,0 +1,65 @@
+"""`qotd status` and `qotd export`: read-only reports for whoever runs the bot."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+
+from bot.bootstrap import open_core
+from bot.config import Settings
+from bot.services.reports import SubscriptionReport, all_subscriptions, export_group
+
+
+async def run_report(args: argparse.Namespace, settings: Settings) -> int:
+    async with open_core(settings, exclusive=False) as core:
+        if args.command == "status":
+            print(format_status(await all_subscriptions(core)))
+            return 0
+        data = await export_group(core, args.group)
+    if args.format == "json":
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        print(to_csv(data[args.table or "answers"]), end="")
+    return 0
+
+
+def format_status(reports: list[SubscriptionReport]) -> str:
+    if not reports:
+        return "No subscriptions yet: schedule a channel from Discord, Slack or the console."
+    lines = []
+    for report in reports:
+        subscription = report.subscription
+        channel = subscription.channel
+        state = f"paused ({subscription.pause_reason})" if subscription.paused else "active"
+        lines.append(f"{channel.platform}:{channel.group_id}/{channel.channel_id}  {state}")
+        lines.append(f"  schedule:   {subscription.schedule.describe()} · pack {subscription.pack}")
+        if report.next_post_at is not None:
+            lines.append(f"  next post:  {report.next_post_at.isoformat()}")
+        if report.last_post is not None:
+            last = report.last_post
+            lines.append(
+                f"  last post:  {last.local_date} {last.status.value} (question {last.question_id or '-'})"
+            )
+        if subscription.last_error:
+            when = subscription.last_error_at.isoformat() if subscription.last_error_at else ""
+            lines.append(f"  last error: {subscription.last_error} {when}".rstrip())
+    return "\n".join(lines)
+
+
+def to_csv(rows: list[dict[str, object]]) -> str:
+    if not rows:
+        return ""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows({key: _cell(value) for key, value in row.items()} for row in rows)
+    return buffer.getvalue()
+
+
+def _cell(value: object) -> object:
+    # A member's written answer starting with = + - @ would run as a formula in a spreadsheet.
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
