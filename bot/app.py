@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+import importlib
 import logging
 import sys
+from typing import Any
 
 from bot.bootstrap import open_core
 from bot.clock import OffsetClock
 from bot.config import Settings
-from bot.errors import QotdError
+from bot.ports import Chat, FrontEnd
+from bot.scheduler import Heartbeat
+from bot.services.context import Core
 
 log = logging.getLogger(__name__)
 
@@ -17,6 +22,9 @@ No Discord or Slack credentials are set, so qotd starts its local console channe
   Discord: set QOTD_DISCORD_TOKEN (the bot token from the Developer Portal).
   Slack:   set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (and SLACK_APP_TOKEN for Socket Mode).
 """
+
+# Each front end's package exposes create_front_end(core, settings, **options) -> FrontEnd.
+FRONT_END_PACKAGES = {"discord": "adapters.discord", "slack": "adapters.slack"}
 
 
 async def run_console(settings: Settings) -> int:
@@ -27,21 +35,61 @@ async def run_console(settings: Settings) -> int:
         return await run(core, clock, settings.tick_seconds)
 
 
+def wanted_front_ends(
+    settings: Settings, *, slack_http: bool, port: int
+) -> dict[str, dict[str, Any]]:
+    """The front ends the settings enable, with their options."""
+    wanted: dict[str, dict[str, Any]] = {}
+    if settings.discord_enabled:
+        wanted["discord"] = {}
+    if settings.slack_enabled or slack_http:
+        wanted["slack"] = {"http": slack_http, "port": port}
+    return wanted
+
+
+def create_front_end(
+    name: str, core: Core, settings: Settings, options: dict[str, Any]
+) -> FrontEnd:
+    module = importlib.import_module(FRONT_END_PACKAGES[name])
+    front_end: FrontEnd = module.create_front_end(core, settings, **options)
+    return front_end
+
+
 async def run_bot(settings: Settings, *, slack_http: bool = False, port: int = 3000) -> int:
     """Start the configured front ends; with none configured, the console channel."""
-    missing = [
-        name
-        for name, enabled in (
-            ("Discord", settings.discord_enabled),
-            ("Slack", settings.slack_enabled or slack_http),
-        )
-        if enabled
-    ]
-    if missing:
-        raise QotdError(
-            f"{' and '.join(missing)} credentials are set, but this build of qotd has no "
-            f"{' or '.join(missing)} front end yet. Unset them to use the console channel."
-        )
-    print(NO_PLATFORM, file=sys.stderr)
-    del port
-    return await run_console(settings)
+    wanted = wanted_front_ends(settings, slack_http=slack_http, port=port)
+    if not wanted:
+        print(NO_PLATFORM, file=sys.stderr)
+        return await run_console(settings)
+    async with open_core(settings) as core:
+        front_ends = {
+            name: create_front_end(name, core, settings, options)
+            for name, options in wanted.items()
+        }
+        chats: dict[str, Chat] = {
+            front_end.chat.platform: front_end.chat for front_end in front_ends.values()
+        }
+        heartbeat = Heartbeat(core, chats, settings.tick_seconds)
+        heartbeat.start()
+        try:
+            outcomes = await asyncio.gather(
+                *(_supervise(name, front_end, chats) for name, front_end in front_ends.items())
+            )
+        finally:
+            heartbeat.stop()
+            for front_end in front_ends.values():
+                await front_end.close()
+    return 0 if any(outcomes) else 1
+
+
+async def _supervise(name: str, front_end: FrontEnd, chats: dict[str, Chat]) -> bool:
+    """Run one front end; if it dies, log one line and leave the others running."""
+    try:
+        await front_end.run()
+    except asyncio.CancelledError:
+        raise
+    except Exception as error:
+        chats.pop(front_end.chat.platform, None)
+        log.error("the %s front end stopped: %s", name, error)
+        return False
+    return True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
 import logging
 import os
 import sys
@@ -51,6 +52,34 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=["json"], default="json", help="output format (json)")
     export.add_argument("--pack", help="pack id (default: every pack)")
 
+    commands.add_parser("status", help="list every subscription: next post, last post, last error")
+    backup = commands.add_parser(
+        "backup", help="copy the SQLite database to PATH (safe while running)"
+    )
+    backup.add_argument("path", type=Path, help="file to create")
+    export_data = commands.add_parser(
+        "export", help="print a group's answers, streaks and leaderboard"
+    )
+    export_data.add_argument(
+        "--group", required=True, help="platform:id, such as discord:1234 or slack:T0123"
+    )
+    export_data.add_argument(
+        "--format", choices=["json", "csv"], default="json", help="output format"
+    )
+    export_data.add_argument(
+        "--table",
+        choices=["answers", "streaks", "leaderboard"],
+        help="with --format csv: which table to print (default answers)",
+    )
+
+    discord = commands.add_parser("discord", help="Discord set-up helpers")
+    discord_commands = discord.add_subparsers(
+        dest="discord_command", required=True, metavar="ACTION"
+    )
+    discord_commands.add_parser(
+        "invite-url", help="print the OAuth2 URL that adds the bot to a server"
+    )
+
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     db_commands.add_parser("upgrade", help="apply migrations up to the newest schema")
@@ -83,6 +112,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "content":
         return _content(args, settings)
+    if args.command == "discord":
+        invite = importlib.import_module("adapters.discord.invite")
+        print(invite.invite_url(settings))
+        return 0
+    if args.command in ("status", "export"):
+        from bot.operations import run_report
+
+        return asyncio.run(run_report(args, settings))
+    if args.command == "backup":
+        from bot.storage.backup import backup
+
+        print(f"backed up to {backup(settings.database_url, args.path)}")
+        return 0
     if args.command == "db":
         from bot.storage.database import upgrade_database
 

@@ -12,6 +12,12 @@ class Clock(Protocol):
         ...
 
 
+class MovableClock(Clock, Protocol):
+    """A clock the console's `advance` (and tests) can move forward."""
+
+    def advance_to(self, instant: datetime) -> datetime: ...
+
+
 class SystemClock:
     """The real time."""
 
@@ -35,6 +41,11 @@ class ManualClock:
 
     def advance(self, delta: timedelta) -> datetime:
         self._now += delta
+        return self._now
+
+    def advance_to(self, instant: datetime) -> datetime:
+        """Move forward to `instant` (never backwards)."""
+        self._now = max(self._now, instant.astimezone(UTC))
         return self._now
 
 

@@ -45,6 +45,12 @@ class Settings(BaseSettings):
     slack_signing_secret: SecretStr | None = Field(None, validation_alias="SLACK_SIGNING_SECRET")
     slack_app_token: SecretStr | None = Field(None, validation_alias="SLACK_APP_TOKEN")
 
+    discord_app_id: int | None = None
+    discord_shards: int | None = Field(None, ge=1, le=1000)
+    discord_dev_guild: int | None = None
+    # Base URL of the Slack Web API (tests point it at a local fake).
+    slack_api_url: str = "https://slack.com/api/"
+
     @field_validator("default_timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:

@@ -84,3 +84,18 @@ class Chat(Protocol):
     async def send_reveal(self, reveal: OutgoingReveal) -> None:
         """Post the reveal (in the thread or as a reply) and mark the question closed."""
         ...
+
+
+class FrontEnd(Protocol):
+    """A running front end: its outbound Chat plus a lifetime the runner manages."""
+
+    @property
+    def chat(self) -> Chat: ...
+
+    async def run(self) -> None:
+        """Connect and serve until closed; raise on a fatal problem (such as a dead token)."""
+        ...
+
+    async def close(self) -> None:
+        """Disconnect and release resources; safe to call more than once."""
+        ...

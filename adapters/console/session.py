@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from adapters.console import render
 from adapters.console.chat import PLATFORM, ConsoleChat
-from bot.clock import OffsetClock
+from bot.clock import MovableClock
 from bot.domain.identity import ChannelRef, MemberRef
 from bot.domain.periods import Period, Scope
 from bot.domain.schedule import Schedule
@@ -44,7 +44,7 @@ Commands (one per line):
 
 
 class ConsoleSession:
-    def __init__(self, core: Core, clock: OffsetClock, write: Callable[[str], None]) -> None:
+    def __init__(self, core: Core, clock: MovableClock, write: Callable[[str], None]) -> None:
         self.core = core
         self.clock = clock
         self.write = write
