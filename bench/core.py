@@ -10,6 +10,8 @@ Last line: ratio=<x> burst_p99_ms=<y> leaderboard_p50_ms=<z>
 - burst_p99_ms: 500 members answer one post at once; p99 from call to result. Target < 1000.
 - leaderboard_p50_ms: top 10 plus the asker's rank over 1,000,000 answers by 100,000
   members. Target < 50.
+- review_pick_p50_ms: picking a member's review session when they hold 10,000 cards
+  (about half of them due), on a synthetic 10,000-question pack. Target < 20.
 """
 
 from __future__ import annotations
@@ -31,10 +33,12 @@ sys.path.insert(0, str(ROOT))
 from bot.bootstrap import build_core  # noqa: E402
 from bot.clock import ManualClock  # noqa: E402
 from bot.config import Settings  # noqa: E402
+from bot.content.loader import Library, Pack  # noqa: E402
 from bot.domain.identity import ChannelRef, MemberRef  # noqa: E402
 from bot.domain.periods import Period, Scope, all_period_keys  # noqa: E402
+from bot.domain.question import Category, Choice, Difficulty, Question  # noqa: E402
 from bot.domain.schedule import Schedule, zone  # noqa: E402
-from bot.services import answers, boards, posting, subscriptions  # noqa: E402
+from bot.services import answers, boards, posting, review, subscriptions  # noqa: E402
 from bot.services.access import Actor  # noqa: E402
 from bot.services.context import Core  # noqa: E402
 from bot.storage.database import Database  # noqa: E402
@@ -197,6 +201,73 @@ async def leaderboard_latency(
     return timings
 
 
+REVIEW_CARDS = 10_000
+REVIEW_PICKS = 100
+
+
+def synthetic_library() -> Library:
+    """A pack of 10,000 multiple-choice questions: a member can only hold one card per question."""
+    choices = tuple(Choice(f"option {letter}", letter == "A", "because") for letter in "ABCD")
+    questions = tuple(
+        Question(
+            id=f"q{index}",
+            pack="bench",
+            prompt=f"Question {index}?",
+            answer="An answer.",
+            key_points=("a", "b"),
+            difficulty=Difficulty.BEGINNER,
+            category=Category.CONCEPT,
+            topics=(f"t{index % 20}",),
+            code=None,
+            choices=choices,
+        )
+        for index in range(REVIEW_CARDS)
+    )
+    topics = {f"t{index}": "topic" for index in range(20)}
+    return Library({"bench": Pack("bench", "Bench", "", topics, questions, ROOT)})
+
+
+async def review_pick(folder: Path) -> list[float]:
+    database = Database(f"sqlite+aiosqlite:///{folder / 'review.db'}")
+    await database.upgrade()
+    clock = ManualClock(START)
+    core = build_core(
+        Settings(default_pack="bench"), database, clock=clock, library=synthetic_library()
+    )
+    reviewer = MemberRef("bench", "reviewer", "reviewer")
+    async with core.storage.write() as uow:
+        member_id = await uow.members.member_id(reviewer, clock.now())
+    rng = random.Random(11)
+    db = sqlite3.connect(folder / "review.db")
+    db.executemany(
+        "INSERT INTO cards (member_id, question_id, state, step, stability, difficulty, due, last_review, reviews, lapses) "
+        "VALUES (?, ?, 2, NULL, ?, ?, ?, ?, ?, ?)",
+        (
+            (
+                member_id,
+                f"q{index}",
+                rng.uniform(1, 50),
+                rng.uniform(1, 10),
+                (START + timedelta(days=rng.uniform(-30, 30))).isoformat(),
+                START.isoformat(),
+                rng.randint(1, 9),
+                rng.randint(0, 3),
+            )
+            for index in range(REVIEW_CARDS)
+        ),
+    )
+    db.commit()
+    db.close()
+    timings = []
+    for _ in range(REVIEW_PICKS):
+        started = time.perf_counter()
+        step = await review.start_review(core, reviewer)
+        timings.append((time.perf_counter() - started) * 1000)
+        assert step.total == core.review_size
+    await database.dispose()
+    return timings
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
@@ -234,9 +305,13 @@ async def main() -> None:
             f"leaderboard over {BOARD_ANSWERS:,} answers: p50 {percentile(board, 0.5):.1f} ms, p99 {percentile(board, 0.99):.1f} ms"
         )
         await database.dispose()
+        picks = await review_pick(folder)
+        print(
+            f"review session pick with {REVIEW_CARDS:,} cards: p50 {percentile(picks, 0.5):.1f} ms"
+        )
         print(
             f"ratio={concurrent / raw:.2f} burst_p99_ms={percentile(latencies, 0.99):.0f} "
-            f"leaderboard_p50_ms={percentile(board, 0.5):.1f}"
+            f"leaderboard_p50_ms={percentile(board, 0.5):.1f} review_pick_p50_ms={percentile(picks, 0.5):.1f}"
         )
 
 

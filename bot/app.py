@@ -32,7 +32,7 @@ async def run_console(settings: Settings) -> int:
 
     clock = OffsetClock()
     async with open_core(settings, clock=clock) as core:
-        return await run(core, clock, settings.tick_seconds)
+        return await run(core, clock, settings.tick_seconds, settings.pictures_dir)
 
 
 def wanted_front_ends(

@@ -10,6 +10,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.content.loader import Library, load_library
 from bot.services.answers import record_batch
+from bot.services.cards import new_scheduler
 from bot.services.context import Core
 from bot.storage.database import Database
 from bot.storage.group_commit import GroupCommit
@@ -35,6 +36,10 @@ def build_core(
         default_timezone=settings.default_timezone,
         max_written_chars=settings.max_written_chars,
         quiz_size=settings.quiz_size,
+        review_size=settings.review_size,
+        spaced=new_scheduler(
+            fuzz=settings.review_fuzz, desired_retention=settings.desired_retention
+        ),
     )
     core.library.pack(settings.default_pack)  # fail at start, not at the first post
     core.answer_queue = GroupCommit(lambda requests: record_batch(core, requests))

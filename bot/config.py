@@ -30,6 +30,12 @@ class Settings(BaseSettings):
     tick_seconds: float = Field(30.0, gt=0, le=3600)
     max_written_chars: int = Field(4000, ge=100, le=20000)
     quiz_size: int = Field(5, ge=1, le=25)
+    review_size: int = Field(10, ge=1, le=25)
+    # FSRS spreads due dates a little (fuzz) so reviews learnt together do not all fall due
+    # on the same day; set false for exactly reproducible intervals.
+    review_fuzz: bool = True
+    desired_retention: float = Field(0.9, ge=0.7, le=0.99)
+    pictures_dir: Path = Path("qotd-pictures")
     log_level: str = "INFO"
 
     points_beginner: int = Field(10, ge=0)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
-from bot.domain.identity import ChannelRef
+from bot.domain.identity import ChannelRef, MemberRef
 from bot.domain.question import Question
 
 
@@ -58,6 +58,22 @@ class SentPost:
     thread_ref: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class StreakAtRisk:
+    channel: ChannelRef
+    streak: int
+    closes_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class OutgoingNudge:
+    """A member's daily private reminder: reviews due and/or streaks about to break."""
+
+    member: MemberRef
+    due_reviews: int
+    streaks_at_risk: tuple[StreakAtRisk, ...]
+
+
 class ChatError(Exception):
     """A platform refused or failed a send.
 
@@ -83,6 +99,15 @@ class Chat(Protocol):
 
     async def send_reveal(self, reveal: OutgoingReveal) -> None:
         """Post the reveal (in the thread or as a reply) and mark the question closed."""
+        ...
+
+
+@runtime_checkable
+class DirectMessages(Protocol):
+    """Front ends that can message a member privately (for opt-in nudges)."""
+
+    async def send_nudge(self, nudge: OutgoingNudge) -> None:
+        """Send the reminder to the member privately."""
         ...
 
 

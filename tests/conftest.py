@@ -98,7 +98,7 @@ def library() -> Library:
 def core(database: Database, clock: ManualClock, library: Library) -> Core:
     from bot.bootstrap import build_core
 
-    settings = Settings(content_dir=FIXTURES / "packs", default_pack="sample")
+    settings = Settings(content_dir=FIXTURES / "packs", default_pack="sample", review_fuzz=False)
     return build_core(settings, database, clock=clock, library=library)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from pathlib import Path
 from typing import TextIO
 
 from adapters.console.chat import PLATFORM
@@ -16,7 +17,11 @@ GREETING = "qotd console: one local channel. Type `help` for commands, `quit` to
 
 
 async def run(
-    core: Core, clock: OffsetClock, tick_seconds: float, stdin: TextIO = sys.stdin
+    core: Core,
+    clock: OffsetClock,
+    tick_seconds: float,
+    pictures: Path | None = None,
+    stdin: TextIO = sys.stdin,
 ) -> int:
     """Read commands until `quit` or end of input; the heartbeat runs alongside."""
     interactive = stdin.isatty()
@@ -24,7 +29,7 @@ async def run(
     def write(text: str) -> None:
         print(text, flush=True)
 
-    session = ConsoleSession(core, clock, write)
+    session = ConsoleSession(core, clock, write, pictures)
     heartbeat = Heartbeat(core, session.chats, tick_seconds)
     heartbeat.start()
     try:

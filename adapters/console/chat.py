@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from adapters.console import render
-from bot.ports import OutgoingPost, OutgoingReveal, SentPost
+from bot.ports import OutgoingNudge, OutgoingPost, OutgoingReveal, SentPost
 
 PLATFORM = "console"
 
@@ -24,3 +24,6 @@ class ConsoleChat:
 
     async def send_reveal(self, reveal: OutgoingReveal) -> None:
         self._write(render.reveal(reveal))
+
+    async def send_nudge(self, nudge: OutgoingNudge) -> None:
+        self._write(render.nudge(nudge))

@@ -7,10 +7,12 @@ from datetime import datetime
 
 from bot.domain.question import LETTERS, Question
 from bot.domain.schedule import zone
-from bot.ports import OutgoingPost, OutgoingReveal
+from bot.ports import OutgoingNudge, OutgoingPost, OutgoingReveal
 from bot.services.answers import AnswerReceipt
 from bot.services.boards import Leaderboard, MemberStats
+from bot.services.progress import WeeklyPoints
 from bot.services.quiz import QuizFeedback, QuizStep
+from bot.services.review import ReviewStats
 from bot.services.subscriptions import ChannelStatus
 
 WIDTH = 78
@@ -141,7 +143,7 @@ def stats(result: MemberStats) -> str:
 
 
 def quiz_step(step: QuizStep) -> str:
-    header = f"-- Quiz {step.position + 1}/{step.total} · {step.question.difficulty} · {', '.join(step.question.topics)} --"
+    header = f"-- {step.kind.title()} {step.position + 1}/{step.total} · {step.question.difficulty} · {', '.join(step.question.topics)} --"
     return "\n".join(
         [
             header,
@@ -150,6 +152,20 @@ def quiz_step(step: QuizStep) -> str:
             "Answer with `answer A`-`answer D` (`quiz stop` ends it).",
         ]
     )
+
+
+def review_stats(result: ReviewStats) -> str:
+    lines = [f"Reviews due today: {result.due_today} (cards: {result.cards})"]
+    if result.retention is not None:
+        lines.append(f"Retention (30 days): {result.retention:.0%}")
+    if result.weakest:
+        weakest = ", ".join(f"{item.topic} {item.accuracy:.0%}" for item in result.weakest)
+        lines.append(f"Weakest topics: {weakest}")
+    return "\n".join(lines)
+
+
+def weekly_points(points: WeeklyPoints) -> str:
+    return "Weekly points: " + " · ".join(f"{label} {value}" for label, value in points.weeks)
 
 
 def quiz_feedback(feedback: QuizFeedback) -> str:
@@ -191,3 +207,14 @@ def status(result: ChannelStatus) -> str:
     if subscription.last_error:
         lines.append(f"Last error: {subscription.last_error}")
     return "\n".join(lines)
+
+
+def nudge(outgoing: OutgoingNudge) -> str:
+    parts = []
+    if outgoing.due_reviews:
+        parts.append(f"{outgoing.due_reviews} review(s) due: type `review`")
+    for risk in outgoing.streaks_at_risk:
+        parts.append(
+            f"your {risk.streak}-day streak in #{risk.channel.channel_id} needs today's answer"
+        )
+    return f"[reminder for {outgoing.member.member_id}] " + "; ".join(parts)

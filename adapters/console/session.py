@@ -5,17 +5,30 @@ from __future__ import annotations
 import logging
 import re
 import shlex
+import tempfile
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from pathlib import Path
 
 from adapters.console import render
 from adapters.console.chat import PLATFORM, ConsoleChat
+from bot import pictures
 from bot.clock import MovableClock
 from bot.domain.identity import ChannelRef, MemberRef
 from bot.domain.periods import Period, Scope
 from bot.domain.schedule import Schedule
 from bot.errors import QotdError
-from bot.services import answers, boards, members, posting, quiz, subscriptions
+from bot.services import (
+    answers,
+    boards,
+    members,
+    nudges,
+    posting,
+    progress,
+    quiz,
+    review,
+    subscriptions,
+)
 from bot.services.access import Actor
 from bot.services.context import Core
 from bot.services.today import today
@@ -38,14 +51,25 @@ Commands (one per line):
   leaderboard [week|month|all] [group|channel]
   streak | stats | topics
   quiz [topic] [difficulty] [count]   start a practice quiz; `quiz stop` ends it
+  review [count]                 review your due questions (spaced repetition)
+  rate <again|hard|good|easy>    after a reveal, rate your written answer against the reference
+  remind <HH:MM> [TZ] | remind off    a daily private reminder when reviews are due
+  leaderboard [period] [scope] chart  also draw the weekly points as a picture
   advance <1d|3h|30m|1w>         move the clock forward; due posts and reveals happen
   forget-me                      delete everything stored about the current member
   help | quit"""
 
 
 class ConsoleSession:
-    def __init__(self, core: Core, clock: MovableClock, write: Callable[[str], None]) -> None:
+    def __init__(
+        self,
+        core: Core,
+        clock: MovableClock,
+        write: Callable[[str], None],
+        pictures: Path | None = None,
+    ) -> None:
         self.core = core
+        self.pictures = pictures
         self.clock = clock
         self.write = write
         self.chat = ConsoleChat(write)
@@ -71,6 +95,9 @@ class ConsoleSession:
             "stats": self._stats,
             "topics": self._topics,
             "quiz": self._quiz,
+            "review": self._review,
+            "rate": self._rate,
+            "remind": self._remind,
             "advance": self._advance,
             "forget-me": self._forget,
             "help": self._help,
@@ -210,20 +237,63 @@ class ConsoleSession:
 
     async def _leaderboard(self, args: str) -> None:
         words = args.split()
+        chart = "chart" in words
+        words = [word for word in words if word != "chart"]
         period = Period.parse(words[0] if words else None)
         scope = Scope.parse(words[1] if len(words) > 1 else None)
-        self.write(
-            render.leaderboard(
-                await boards.leaderboard(self.core, CHANNEL, self.member, period, scope)
-            )
-        )
+        board = await boards.leaderboard(self.core, CHANNEL, self.member, period, scope)
+        self.write(render.leaderboard(board))
+        if chart:
+            points = await progress.weekly_points(self.core, CHANNEL, scope)
+            self.write(render.weekly_points(points))
+            picture = pictures.weekly_points_chart(points, f"Weekly points ({scope.value})")
+            self.write(f"Picture: {self._save(picture, 'leaderboard')}")
 
     async def _streak(self, _: str) -> None:
         streak = await boards.member_streak(self.core, CHANNEL, self.member)
         self.write(f"{self.member.label}: streak {streak.current} (best {streak.best})")
 
     async def _stats(self, _: str) -> None:
-        self.write(render.stats(await boards.member_stats(self.core, self.member, CHANNEL)))
+        result = await progress.member_progress(self.core, self.member, CHANNEL)
+        self.write(render.stats(result.stats))
+        self.write(render.review_stats(result.review))
+        picture = pictures.progress_card(result, f"{self.member.label}: progress")
+        self.write(f"Picture: {self._save(picture, 'stats')}")
+
+    def _save(self, picture: pictures.Picture, kind: str) -> Path:
+        folder = self.pictures or Path(tempfile.gettempdir()) / "qotd-pictures"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{self.member.member_id}-{kind}.png"
+        path.write_bytes(picture.png)
+        return path
+
+    async def _review(self, args: str) -> None:
+        count = int(args) if args.strip().isdigit() else None
+        step = await review.start_review(self.core, self.member, count=count)
+        self.quizzes[self.member.member_id] = step.quiz_id
+        self.write(render.quiz_step(step))
+
+    async def _rate(self, args: str) -> None:
+        current = await today(self.core, CHANNEL, self.member)
+        rating = await review.rate_written(self.core, self.member, current.post.id, args)
+        self.write(
+            f"Rated {rating.name.lower()}: the question comes back when FSRS says it is due."
+        )
+
+    async def _remind(self, args: str) -> None:
+        words = args.split()
+        if words[:1] == ["off"]:
+            stopped = await nudges.stop_reminder(self.core, self.member)
+            self.write("Reminders are off." if stopped else "You had no reminder.")
+            return
+        if not words:
+            raise QotdError("Usage: remind <HH:MM> [Time/Zone] or remind off")
+        when, tz = await nudges.set_reminder(
+            self.core, self.member, words[0], words[1] if len(words) > 1 else None
+        )
+        self.write(
+            f"You get one private reminder a day at {when:%H:%M} {tz} when reviews are due or a streak is at risk."
+        )
 
     async def _topics(self, _: str) -> None:
         pack = self.core.library.pack(self.core.default_pack)

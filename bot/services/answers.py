@@ -18,6 +18,7 @@ from bot.domain.identity import MemberRef
 from bot.domain.periods import all_period_keys
 from bot.domain.post import PostStatus
 from bot.domain.question import LETTERS, Question
+from bot.domain.review import rating_for_pick
 from bot.domain.schedule import zone
 from bot.domain.scoring import Streak
 from bot.errors import (
@@ -28,6 +29,7 @@ from bot.errors import (
     NoOpenPost,
     QotdError,
 )
+from bot.services.cards import Review, apply_reviews
 from bot.services.context import Core
 from bot.storage.answers import AnswerBatchQueries, PostFacts
 from bot.storage.startup import UNREACHABLE
@@ -201,6 +203,20 @@ async def _record(
             )
     earned = _earned(rows.values(), outcomes)
     await _add_scores(uow, rows.values(), earned, now)
+    # Every pick is also a review of that question for that member (spaced repetition).
+    picks = [
+        row for row in rows.values() if row.choice is not None and outcomes[row.choice[0]] is None
+    ]
+    await apply_reviews(
+        uow,
+        core.spaced,
+        [
+            Review(row.member_id, row.question.id, rating_for_pick(row.choice[2]), "daily")
+            for row in picks
+            if row.choice
+        ],
+        now,
+    )
     streaks = await _advance_streaks(queries, [row for row in rows.values() if earned.get(id(row))])
     for row in rows.values():
         for part in (row.choice, row.written):

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+import fsrs
+
 from bot.clock import Clock
 from bot.content.loader import Library
 from bot.domain.scoring import PointsPolicy
@@ -28,6 +30,9 @@ class Core:
     max_written_chars: int = 4000
     quiz_size: int = 5
     lease: timedelta = timedelta(minutes=2)
+    # Spaced repetition (FSRS); tests pass a scheduler without fuzzing for exact due dates.
+    spaced: fsrs.Scheduler = field(default_factory=lambda: fsrs.Scheduler(enable_fuzzing=False))
+    review_size: int = 10
     # Batches concurrent answers into shared transactions; set by bootstrap. None records
     # each answer in its own transaction.
     answer_queue: GroupCommit[AnswerRequest, AnswerReceipt] | None = None

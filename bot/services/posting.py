@@ -21,6 +21,7 @@ from bot.errors import NoOpenPost, QotdError
 from bot.ports import Chat, ChatError, OutgoingPost, OutgoingReveal, Results, WrittenAnswer
 from bot.services.access import Actor, admin_subscription
 from bot.services.context import Core
+from bot.services.nudges import send_due_nudges
 from bot.services.rotation import take_next_question
 
 log = logging.getLogger(__name__)
@@ -35,6 +36,7 @@ class TickReport:
     revealed: int = 0
     missed: int = 0
     failed: int = 0
+    nudged: int = 0
 
 
 async def tick(core: Core, chats: Mapping[str, Chat]) -> TickReport:
@@ -46,7 +48,8 @@ async def tick(core: Core, chats: Mapping[str, Chat]) -> TickReport:
         posted += outcome is True
         failed += outcome is False
     revealed = await reveal_due_posts(core, chats)
-    return TickReport(posted=posted, revealed=revealed, missed=missed, failed=failed)
+    nudged = await send_due_nudges(core, chats)
+    return TickReport(posted=posted, revealed=revealed, missed=missed, failed=failed, nudged=nudged)
 
 
 async def claim_due_posts(core: Core, platforms: Iterable[str]) -> tuple[int, int]:

@@ -10,8 +10,10 @@ from dataclasses import dataclass
 
 from bot.domain.identity import MemberRef
 from bot.domain.question import Question
+from bot.domain.review import rating_for_pick
 from bot.errors import AlreadyAnswered, NoQuestions, QuizNotFound
 from bot.services.answers import parse_letter
+from bot.services.cards import Review, apply_reviews
 from bot.services.context import Core
 from bot.services.subscriptions import parse_difficulties
 
@@ -24,6 +26,7 @@ class QuizStep:
     position: int  # 0-based
     total: int
     question: Question
+    kind: str = "quiz"  # or "review"
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,12 +104,17 @@ async def answer_quiz(
         correct = question.correct_letter == choice
         if not await uow.quizzes.record(quiz, question.id, choice, correct, now):
             raise AlreadyAnswered("You already answered that question of the quiz.")
+        answered_in = now - quiz.shown_at if quiz.shown_at else None
+        review = Review(member_id, question.id, rating_for_pick(correct, answered_in), quiz.kind)
+        await apply_reviews(uow, core.spaced, [review], now)
     next_position = quiz.position + 1
     step = None
     if next_position < len(quiz.question_ids):
         next_question = pack.by_id.get(quiz.question_ids[next_position])
         if next_question is not None:
-            step = QuizStep(quiz.id, next_position, len(quiz.question_ids), next_question)
+            step = QuizStep(
+                quiz.id, next_position, len(quiz.question_ids), next_question, quiz.kind
+            )
     return QuizFeedback(
         question, choice, correct, step, quiz.correct + int(correct), len(quiz.question_ids)
     )

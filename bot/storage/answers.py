@@ -10,9 +10,19 @@ from typing import Any
 from sqlalchemy import case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.domain.post import PostStatus
 from bot.domain.scoring import Streak
 from bot.storage.sql import add_to_counters, insert_ignore, upsert
-from bot.storage.tables import answers, groups, members, posts, scores, streaks, subscriptions
+from bot.storage.tables import (
+    answers,
+    groups,
+    members,
+    posts,
+    quiz_answers,
+    scores,
+    streaks,
+    subscriptions,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +113,67 @@ class AnswerRepository:
                 )
             )
         ).first()
+
+    async def streaks_at_risk(self, member_id: int, now: datetime) -> list[Any]:
+        """Open posts the member has not answered that would extend a live streak."""
+        rows = await self._connection.execute(
+            select(
+                streaks.c.subscription_id,
+                streaks.c.current,
+                posts.c.reveal_at,
+                subscriptions.c.channel_id,
+                groups.c.platform,
+                groups.c.external_id,
+            )
+            .join(posts, posts.c.subscription_id == streaks.c.subscription_id)
+            .join(subscriptions, subscriptions.c.id == streaks.c.subscription_id)
+            .join(groups, groups.c.id == subscriptions.c.group_id)
+            .where(
+                streaks.c.member_id == member_id,
+                streaks.c.current > 0,
+                posts.c.status == PostStatus.POSTED.value,
+                posts.c.reveal_at > now,
+                posts.c.day_number == streaks.c.last_day + 1,
+            )
+        )
+        return list(rows)
+
+    async def activity(self, member_id: int, since: datetime) -> list[datetime]:
+        """When the member answered anything (daily posts and quizzes) since a time."""
+        daily = await self._connection.execute(
+            select(answers.c.answered_at).where(
+                answers.c.member_id == member_id, answers.c.answered_at >= since
+            )
+        )
+        practice = await self._connection.execute(
+            select(quiz_answers.c.answered_at).where(
+                quiz_answers.c.member_id == member_id, quiz_answers.c.answered_at >= since
+            )
+        )
+        return [row.answered_at for row in daily] + [row.answered_at for row in practice]
+
+    async def weekly_points(self, scope: str, periods: list[str]) -> dict[str, int]:
+        rows = await self._connection.execute(
+            select(scores.c.period, func.sum(scores.c.points).label("points"))
+            .where(scores.c.scope == scope, scores.c.period.in_(periods))
+            .group_by(scores.c.period)
+        )
+        return {row.period: int(row.points) for row in rows}
+
+    async def set_self_rating(self, post_id: int, member_id: int, rating: int) -> bool:
+        """Record the member's rating of their written answer; False if there is nothing to rate
+        or it was rated already."""
+        result = await self._connection.execute(
+            update(answers)
+            .where(
+                answers.c.post_id == post_id,
+                answers.c.member_id == member_id,
+                answers.c.written.is_not(None),
+                answers.c.self_rating.is_(None),
+            )
+            .values(self_rating=rating)
+        )
+        return bool(result.rowcount)
 
     async def top(self, scope: str, period: str, limit: int) -> list[ScoreRow]:
         rows = await self._connection.execute(

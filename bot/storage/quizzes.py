@@ -21,6 +21,8 @@ class QuizState:
     position: int
     correct: int
     finished: bool
+    kind: str = "quiz"
+    shown_at: datetime | None = None
 
 
 class QuizRepository:
@@ -28,7 +30,7 @@ class QuizRepository:
         self._connection = connection
 
     async def create(
-        self, member_id: int, pack: str, question_ids: list[str], now: datetime
+        self, member_id: int, pack: str, question_ids: list[str], now: datetime, kind: str = "quiz"
     ) -> int:
         new_id = await self._connection.scalar(
             quizzes.insert()
@@ -40,6 +42,8 @@ class QuizRepository:
                 position=0,
                 correct=0,
                 started_at=now,
+                shown_at=now,
+                kind=kind,
             )
         )
         return int(new_id)
@@ -58,6 +62,8 @@ class QuizRepository:
             row.position,
             row.correct,
             row.finished_at is not None,
+            row.kind,
+            row.shown_at,
         )
 
     async def record(
@@ -85,6 +91,7 @@ class QuizRepository:
                 position=quizzes.c.position + 1,
                 correct=quizzes.c.correct + int(correct),
                 finished_at=now if finished else None,
+                shown_at=now,
             )
         )
         return True

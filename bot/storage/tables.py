@@ -10,6 +10,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -160,6 +161,9 @@ answers = Table(
     Column("points", Integer, nullable=False, default=0),
     Column("answered_at", UtcDateTime, nullable=False),
     Column("written_at", UtcDateTime),
+    # After the reveal a member rates their own written answer against the reference
+    # (1 Again .. 4 Easy); that rating is the answer's spaced-repetition review.
+    Column("self_rating", Integer),
     # One answer per member per post: double clicks and races meet this key.
     UniqueConstraint("post_id", "member_id", name="uq_answers_post_id_member_id"),
     Index("ix_answers_member_id", "member_id"),
@@ -199,7 +203,11 @@ quizzes = Table(
     Column("question_ids", Text, nullable=False),
     Column("position", Integer, nullable=False, default=0),
     Column("correct", Integer, nullable=False, default=0),
+    # "quiz" (chosen by topic and difficulty) or "review" (chosen by due date)
+    Column("kind", String(8), nullable=False, server_default="quiz"),
     Column("started_at", UtcDateTime, nullable=False),
+    # When the current question was shown: a quick right answer counts as Easy.
+    Column("shown_at", UtcDateTime),
     Column("finished_at", UtcDateTime),
 )
 
@@ -214,4 +222,47 @@ quiz_answers = Table(
     Column("correct", Boolean, nullable=False),
     Column("answered_at", UtcDateTime, nullable=False),
     Index("ix_quiz_answers_member_id", "member_id"),
+)
+
+
+# A member's spaced-repetition card for one question (FSRS state), and every review of it.
+cards = Table(
+    "cards",
+    metadata,
+    Column("member_id", ForeignKey("members.id", ondelete="CASCADE"), primary_key=True),
+    Column("question_id", String(64), primary_key=True),
+    Column("state", Integer, nullable=False),
+    Column("step", Integer),
+    Column("stability", Float),
+    Column("difficulty", Float),
+    Column("due", UtcDateTime, nullable=False),
+    Column("last_review", UtcDateTime),
+    Column("reviews", Integer, nullable=False, default=0),
+    Column("lapses", Integer, nullable=False, default=0),
+    Index("ix_cards_member_id_due", "member_id", "due"),
+)
+
+review_log = Table(
+    "review_log",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("member_id", ForeignKey("members.id", ondelete="CASCADE"), nullable=False),
+    Column("question_id", String(64), nullable=False),
+    Column("rating", Integer, nullable=False),
+    # daily, quiz, review or written; `first` marks a card's first review (not a recall)
+    Column("source", String(8), nullable=False),
+    Column("first", Boolean, nullable=False),
+    Column("reviewed_at", UtcDateTime, nullable=False),
+    Index("ix_review_log_member_id_reviewed_at", "member_id", "reviewed_at"),
+)
+
+# Opt-in daily private reminders: at most one a day, at a local time the member chose.
+nudges = Table(
+    "nudges",
+    metadata,
+    Column("member_id", ForeignKey("members.id", ondelete="CASCADE"), primary_key=True),
+    Column("remind_at", String(5), nullable=False),
+    Column("timezone", String(64), nullable=False),
+    Column("last_sent_on", Date),
+    Column("created_at", UtcDateTime, nullable=False),
 )

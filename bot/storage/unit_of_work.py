@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.storage.answers import AnswerRepository
+from bot.storage.cards import CardRepository
 from bot.storage.database import Database
 from bot.storage.members import MemberRepository
 from bot.storage.posts import PostRepository
@@ -23,6 +24,7 @@ class UnitOfWork:
         self.posts = PostRepository(connection)
         self.answers = AnswerRepository(connection)
         self.quizzes = QuizRepository(connection)
+        self.cards = CardRepository(connection)
 
 
 class Storage:

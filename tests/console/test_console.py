@@ -22,6 +22,7 @@ def console(tmp_path: Path, script: str) -> subprocess.CompletedProcess[str]:
         "QOTD_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'console.db'}",
         "QOTD_CONTENT_DIR": str(FIXTURES / "packs"),
         "QOTD_DEFAULT_PACK": "sample",
+        "QOTD_PICTURES_DIR": str(tmp_path / "pictures"),
     }
     return subprocess.run(
         [sys.executable, "-m", "bot", "console"],

@@ -1,0 +1,140 @@
+"""Spaced-repetition review: private sessions of due questions, and review stats."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from bot.domain.identity import MemberRef
+from bot.domain.post import PostStatus
+from bot.domain.question import Question
+from bot.domain.review import Rating
+from bot.domain.schedule import zone
+from bot.errors import InvalidAnswer, NoOpenPost, NoQuestions, QotdError
+from bot.services.boards import MemberStats, TopicStats, member_stats
+from bot.services.cards import Review, apply_reviews
+from bot.services.context import Core
+from bot.services.quiz import MAX_QUIZ, QuizStep
+
+RETENTION_WINDOW = timedelta(days=30)
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewStats:
+    due_today: int
+    cards: int
+    retention: float | None  # share of reviews of learnt cards recalled, last 30 days
+    weakest: tuple[TopicStats, ...]
+
+
+def weakest_topics(stats: MemberStats, minimum: int = 1) -> list[TopicStats]:
+    """Topics by accuracy, weakest first: the same numbers `stats` shows."""
+    answered = [item for item in stats.topics if item.answered >= minimum]
+    return sorted(answered, key=lambda item: (item.accuracy, -item.answered, item.topic))
+
+
+async def start_review(
+    core: Core, member: MemberRef, *, count: int | None = None, pack: str | None = None
+) -> QuizStep:
+    """A private session: due questions, most overdue first, topped up with new questions from
+    the member's weakest topics when few are due."""
+    size = count or core.review_size
+    if not 1 <= size <= MAX_QUIZ:
+        raise NoQuestions(f"A review has 1 to {MAX_QUIZ} questions.")
+    chosen_pack = core.library.pack(pack or core.default_pack)
+    now = core.clock.now()
+    async with core.storage.read() as uow:
+        member_id = await uow.members.find_member(member)
+        due = await uow.cards.due(member_id, now, size * 2) if member_id else []
+        picked = [
+            card.question_id for card in due if _reviewable(chosen_pack.by_id.get(card.question_id))
+        ]
+        picked = picked[:size]
+        known = (
+            await uow.cards.question_ids(member_id) if member_id and len(picked) < size else set()
+        )
+    if len(picked) < size:
+        stats = await member_stats(core, member)
+        picked += _new_questions(
+            core, chosen_pack.id, known, stats, size - len(picked), member, now
+        )
+    if not picked:
+        raise NoQuestions(
+            "Nothing to review: no question is due and you have seen every question of the pack."
+        )
+    async with core.storage.write() as uow:
+        member_id = await uow.members.member_id(member, now)
+        quiz_id = await uow.quizzes.create(member_id, chosen_pack.id, picked, now, kind="review")
+    return QuizStep(quiz_id, 0, len(picked), chosen_pack.by_id[picked[0]], "review")
+
+
+def _reviewable(question: Question | None) -> bool:
+    return question is not None and question.has_choices
+
+
+def _new_questions(
+    core: Core,
+    pack_id: str,
+    known: set[str],
+    stats: MemberStats,
+    wanted: int,
+    member: MemberRef,
+    now: datetime,
+) -> list[str]:
+    pack = core.library.pack(pack_id)
+    weak_order = {item.topic: rank for rank, item in enumerate(weakest_topics(stats))}
+    unseen = [
+        question for question in pack.questions if question.has_choices and question.id not in known
+    ]
+    rng = random.Random(f"{member.platform}:{member.member_id}:{now.date()}")
+    rng.shuffle(unseen)
+    # Weakest practised topics first, then topics never practised.
+    unseen.sort(
+        key=lambda question: min(
+            weak_order.get(topic, len(weak_order)) for topic in question.topics
+        )
+    )
+    return [question.id for question in unseen[:wanted]]
+
+
+async def review_stats(core: Core, member: MemberRef) -> ReviewStats:
+    """Due today (in the member's reminder time zone, else UTC), retention and weakest topics."""
+    now = core.clock.now()
+    async with core.storage.read() as uow:
+        member_id = await uow.members.find_member(member)
+        if member_id is None:
+            return ReviewStats(0, 0, None, ())
+        nudge = await uow.cards.nudge_for(member_id)
+        tz = zone(nudge.timezone if nudge else "UTC")
+        end_of_day = datetime.combine(
+            now.astimezone(tz).date() + timedelta(days=1), time(), tzinfo=tz
+        )
+        due_today = await uow.cards.count_due(member_id, end_of_day)
+        cards = await uow.cards.count(member_id)
+        reviewed, recalled = await uow.cards.recall_counts(member_id, now - RETENTION_WINDOW)
+    weakest = tuple(weakest_topics(await member_stats(core, member), minimum=2)[:3])
+    return ReviewStats(due_today, cards, recalled / reviewed if reviewed else None, weakest)
+
+
+async def rate_written(core: Core, member: MemberRef, post_id: int, rating: Rating | str) -> Rating:
+    """After the reveal, the member rates their written answer against the reference."""
+    chosen = rating if isinstance(rating, Rating) else Rating.parse(rating)
+    now = core.clock.now()
+    async with core.storage.write() as uow:
+        post = await uow.posts.get(post_id)
+        member_id = await uow.members.find_member(member)
+        if post is None:
+            raise NoOpenPost()
+        if post.status is not PostStatus.REVEALED and now < post.reveal_at:
+            raise QotdError(
+                "Rate your written answer after the reveal, against the reference answer."
+            )
+        if member_id is None or not await uow.answers.set_self_rating(
+            post.id, member_id, int(chosen)
+        ):
+            raise InvalidAnswer("There is no unrated written answer of yours for that question.")
+        await apply_reviews(
+            uow, core.spaced, [Review(member_id, post.question_id, chosen, "written")], now
+        )
+    return chosen

@@ -1,0 +1,207 @@
+"""Spaced-repetition cards (one per member and question) and their review log."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.storage.sql import upsert
+from bot.storage.tables import cards, nudges, review_log
+
+
+@dataclass(frozen=True, slots=True)
+class CardRow:
+    member_id: int
+    question_id: str
+    state: int
+    step: int | None
+    stability: float | None
+    difficulty: float | None
+    due: datetime
+    last_review: datetime | None
+    reviews: int
+    lapses: int
+
+
+@dataclass(frozen=True, slots=True)
+class NudgeRow:
+    member_id: int
+    platform: str
+    external_id: str
+    remind_at: str
+    timezone: str
+    last_sent_on: date | None
+
+
+class CardRepository:
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
+
+    async def get_many(self, keys: Iterable[tuple[int, str]]) -> dict[tuple[int, str], CardRow]:
+        wanted = set(keys)
+        if not wanted:
+            return {}
+        rows = await self._connection.execute(
+            select(cards).where(
+                cards.c.member_id.in_({member for member, _ in wanted}),
+                cards.c.question_id.in_({question for _, question in wanted}),
+            )
+        )
+        found = (_card(row) for row in rows)
+        return {
+            (card.member_id, card.question_id): card
+            for card in found
+            if (card.member_id, card.question_id) in wanted
+        }
+
+    async def save_many(self, rows: Sequence[CardRow]) -> None:
+        await upsert(
+            self._connection,
+            cards,
+            ["member_id", "question_id"],
+            [
+                {
+                    "member_id": row.member_id,
+                    "question_id": row.question_id,
+                    "state": row.state,
+                    "step": row.step,
+                    "stability": row.stability,
+                    "difficulty": row.difficulty,
+                    "due": row.due,
+                    "last_review": row.last_review,
+                    "reviews": row.reviews,
+                    "lapses": row.lapses,
+                }
+                for row in rows
+            ],
+        )
+
+    async def log(self, rows: Sequence[dict[str, Any]]) -> None:
+        if rows:
+            await self._connection.execute(review_log.insert(), list(rows))
+
+    async def due(self, member_id: int, now: datetime, limit: int) -> list[CardRow]:
+        """The member's due cards, most overdue first (an index range scan on member, due)."""
+        rows = await self._connection.execute(
+            select(cards)
+            .where(cards.c.member_id == member_id, cards.c.due <= now)
+            .order_by(cards.c.due, cards.c.question_id)
+            .limit(limit)
+        )
+        return [_card(row) for row in rows]
+
+    async def count_due(self, member_id: int, until: datetime) -> int:
+        value = await self._connection.scalar(
+            select(func.count()).where(cards.c.member_id == member_id, cards.c.due <= until)
+        )
+        return int(value or 0)
+
+    async def question_ids(self, member_id: int) -> set[str]:
+        rows = await self._connection.scalars(
+            select(cards.c.question_id).where(cards.c.member_id == member_id)
+        )
+        return set(rows)
+
+    async def count(self, member_id: int) -> int:
+        value = await self._connection.scalar(
+            select(func.count()).where(cards.c.member_id == member_id)
+        )
+        return int(value or 0)
+
+    async def recall_counts(self, member_id: int, since: datetime) -> tuple[int, int]:
+        """(reviews of already-learnt cards, of which recalled) since a time: retention."""
+        rows = await self._connection.execute(
+            select(review_log.c.rating).where(
+                review_log.c.member_id == member_id,
+                review_log.c.reviewed_at >= since,
+                review_log.c.first.is_(False),
+            )
+        )
+        ratings = [row.rating for row in rows]
+        return len(ratings), sum(1 for rating in ratings if rating > 1)
+
+    async def review_days(self, member_id: int, since: datetime) -> list[datetime]:
+        rows = await self._connection.execute(
+            select(review_log.c.reviewed_at).where(
+                review_log.c.member_id == member_id, review_log.c.reviewed_at >= since
+            )
+        )
+        return [row.reviewed_at for row in rows]
+
+    async def set_nudge(self, member_id: int, remind_at: str, timezone: str, now: datetime) -> None:
+        await upsert(
+            self._connection,
+            nudges,
+            ["member_id"],
+            [
+                {
+                    "member_id": member_id,
+                    "remind_at": remind_at,
+                    "timezone": timezone,
+                    "created_at": now,
+                }
+            ],
+        )
+
+    async def clear_nudge(self, member_id: int) -> bool:
+        result = await self._connection.execute(
+            delete(nudges).where(nudges.c.member_id == member_id)
+        )
+        return bool(result.rowcount)
+
+    async def nudges(self, platforms: Iterable[str]) -> list[NudgeRow]:
+        from bot.storage.tables import members
+
+        rows = await self._connection.execute(
+            select(nudges, members.c.platform, members.c.external_id)
+            .join(members, members.c.id == nudges.c.member_id)
+            .where(members.c.platform.in_(list(platforms)))
+        )
+        return [
+            NudgeRow(
+                row.member_id,
+                row.platform,
+                row.external_id,
+                row.remind_at,
+                row.timezone,
+                row.last_sent_on,
+            )
+            for row in rows
+        ]
+
+    async def mark_nudged(self, member_id: int, day: date) -> bool:
+        """Record today's nudge; False when another worker sent it already (one a day)."""
+        result = await self._connection.execute(
+            update(nudges)
+            .where(
+                nudges.c.member_id == member_id,
+                (nudges.c.last_sent_on.is_(None)) | (nudges.c.last_sent_on < day),
+            )
+            .values(last_sent_on=day)
+        )
+        return bool(result.rowcount)
+
+    async def nudge_for(self, member_id: int) -> Any:
+        return (
+            await self._connection.execute(select(nudges).where(nudges.c.member_id == member_id))
+        ).first()
+
+
+def _card(row: Any) -> CardRow:
+    return CardRow(
+        row.member_id,
+        row.question_id,
+        row.state,
+        row.step,
+        row.stability,
+        row.difficulty,
+        row.due,
+        row.last_review,
+        row.reviews,
+        row.lapses,
+    )

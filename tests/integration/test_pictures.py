@@ -1,0 +1,62 @@
+"""Progress pictures are drawn from the same numbers as the text, small and readable."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from bot import pictures
+from bot.domain.periods import Scope
+from bot.services import answers, posting, progress, quiz
+from bot.services.answers import AnswerRequest
+from tests.conftest import member
+from tests.integration.helpers import subscribe
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+async def busy_member(core, clock, chat, channel) -> None:
+    await subscribe(core, channel)
+    clock.set(datetime(2026, 3, 2, 8, 1, tzinfo=UTC))
+    for _ in range(5):
+        await posting.tick(core, chat.chats)
+        post = chat.posts[-1]
+        if post.question.has_choices:
+            await answers.submit(core, AnswerRequest(post.post_id, member("ana"), choice="A"))
+        else:
+            await answers.submit(core, AnswerRequest(post.post_id, member("ana"), written="notes"))
+        clock.advance(timedelta(days=1))
+    step = await quiz.start_quiz(core, member("ana"), count=2)
+    while step is not None:
+        step = (await quiz.answer_quiz(core, member("ana"), step.quiz_id, "B")).next
+
+
+async def test_the_progress_card_draws_the_stats_numbers(core, clock, chat, channel):
+    await busy_member(core, clock, chat, channel)
+    result = await progress.member_progress(core, member("ana"), channel)
+    picture = pictures.progress_card(result, "Ana")
+    assert picture.png.startswith(PNG) and len(picture.png) < 200_000
+    topics = result.stats.topics[: pictures.MAX_TOPICS]
+    assert picture.drawn["topics"] == [item.topic for item in topics]
+    assert picture.drawn["accuracy"] == [round(100 * item.accuracy) for item in topics]
+    drawn_days = sum(sum(row) for row in picture.drawn["calendar"])
+    assert (
+        drawn_days
+        == sum(result.activity.values())
+        == result.stats.daily_answers + result.stats.quiz_answers
+    )
+
+
+async def test_the_weekly_chart_draws_the_weekly_numbers(core, clock, chat, channel):
+    await busy_member(core, clock, chat, channel)
+    points = await progress.weekly_points(core, channel, Scope.GROUP)
+    chart = pictures.weekly_points_chart(points, "Weekly points")
+    assert chart.png.startswith(PNG) and len(chart.png) < 200_000
+    assert chart.drawn["weeks"] == [label for label, _ in points.weeks]
+    assert chart.drawn["points"] == [value for _, value in points.weeks]
+    assert sum(chart.drawn["points"]) > 0
+
+
+async def test_a_member_with_no_answers_still_gets_a_card(core, channel):
+    result = await progress.member_progress(core, member("newcomer"))
+    picture = pictures.progress_card(result, "Newcomer")
+    assert picture.drawn["topics"] == [] and picture.png.startswith(PNG)
