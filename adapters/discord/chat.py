@@ -1,0 +1,170 @@
+"""The core's Chat on Discord: post the daily question, post its reveal, close the original.
+
+Discord errors become ChatErrors here: a missing permission (403) or a deleted channel (404)
+is permanent, so the core pauses the subscription with the reason `status` shows; server
+errors and timeouts are temporary and retried on the next tick.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import aiohttp
+import discord
+
+from adapters.discord import render
+from adapters.discord.components import closed_view, post_view
+from adapters.discord.context import PLATFORM
+from adapters.discord.limits import pack_embeds
+from bot.ports import ChatError, OutgoingPost, OutgoingReveal, SentPost
+
+log = logging.getLogger(__name__)
+
+NEEDED = "View Channel, Send Messages, Embed Links and Read Message History"
+# Discord allows 50 requests a second per bot; the scheduler's fan-out keeps well below it
+# so interaction replies always have room.
+SENDS_PER_SECOND = 25.0
+
+
+class Pacer:
+    """Spaces outbound requests evenly: a burst of due channels never hits the global limit."""
+
+    def __init__(self, per_second: float) -> None:
+        self._gap = 1.0 / per_second
+        self._next = 0.0
+        self._lock = asyncio.Lock()
+
+    async def wait(self) -> None:
+        """Return when the next request may go out."""
+        async with self._lock:
+            now = asyncio.get_running_loop().time()
+            if self._next > now:
+                await asyncio.sleep(self._next - now)
+            self._next = max(now, self._next) + self._gap
+
+
+class DiscordChat:
+    """Sends posts and reveals over discord.py's HTTP client (no gateway cache needed)."""
+
+    def __init__(self, client: discord.Client, per_second: float = SENDS_PER_SECOND) -> None:
+        self._client = client
+        self._pacer = Pacer(per_second)
+
+    @property
+    def platform(self) -> str:
+        return PLATFORM
+
+    async def send_question(self, post: OutgoingPost) -> SentPost:
+        """Post the question embed with its buttons; open the discussion thread if asked."""
+        channel_id = int(post.channel.channel_id)
+        channel = self._channel(channel_id, post.channel.group_id)
+        content = None
+        mentions = discord.AllowedMentions.none()
+        if post.mention and post.mention.isdigit():
+            # The configured role is the one mention this message may make.
+            content = f"<@&{post.mention}>"
+            mentions = discord.AllowedMentions(
+                everyone=False, users=False, roles=[discord.Object(int(post.mention))]
+            )
+        async with self._platform_errors(channel_id, "post the question"):
+            message = await channel.send(
+                content=content,
+                embed=render.post_embed(post),
+                view=post_view(post.post_id, post.question),
+                allowed_mentions=mentions,
+            )
+        thread_ref = await self._open_thread(message, post) if post.thread else None
+        return SentPost(message_ref=str(message.id), thread_ref=thread_ref)
+
+    async def _open_thread(self, message: discord.Message, post: OutgoingPost) -> str | None:
+        # The question is already out: a thread that cannot be opened must not fail the post
+        # (the core would post it again), so the reveal falls back to a reply.
+        await self._pacer.wait()
+        try:
+            thread = await message.create_thread(
+                name=render.thread_name(post), auto_archive_duration=1440
+            )
+        except (discord.HTTPException, ValueError) as error:
+            log.warning("post=%s: could not open its thread: %s", post.post_id, error)
+            return None
+        return str(thread.id)
+
+    async def send_reveal(self, reveal: OutgoingReveal) -> None:
+        """Post the reveal in the thread (or as a reply), then mark the original closed."""
+        channel_id = int(reveal.channel.channel_id)
+        embeds = [render.reveal_embed(reveal)]
+        embeds += render.written_embeds(reveal.day_number, reveal.results.written)
+        target = self._channel(channel_id, reveal.channel.group_id)
+        # In the thread, or else as a reply to the post (which may have been deleted).
+        extra: dict[str, Any] = {}
+        if reveal.thread_ref:
+            target = self._channel(int(reveal.thread_ref), reveal.channel.group_id)
+        elif reveal.message_ref:
+            extra["reference"] = target.get_partial_message(int(reveal.message_ref)).to_reference(
+                fail_if_not_exists=False
+            )
+        async with self._platform_errors(channel_id, "post the answer"):
+            for batch in pack_embeds(embeds):
+                await self._pacer.wait()
+                await target.send(
+                    embeds=batch,
+                    **extra,
+                    allowed_mentions=discord.AllowedMentions.none(),
+                )
+        await self._close_original(reveal)
+
+    async def _close_original(self, reveal: OutgoingReveal) -> None:
+        # The reveal is out; failing to edit the old post is worth a log line, not a retry
+        # that would post the reveal twice.
+        if not reveal.message_ref:
+            return
+        channel = self._channel(int(reveal.channel.channel_id), reveal.channel.group_id)
+        await self._pacer.wait()
+        try:
+            await channel.get_partial_message(int(reveal.message_ref)).edit(
+                embed=render.closed_embed(reveal),
+                view=closed_view(reveal.post_id, reveal.question),
+                allowed_mentions=discord.AllowedMentions.none(),
+            )
+        except discord.HTTPException as error:
+            log.warning("post=%s: could not mark the original closed: %s", reveal.post_id, error)
+
+    def _channel(self, channel_id: int, group_id: str) -> discord.PartialMessageable:
+        if self._client.user is None:
+            raise ChatError("not connected to Discord yet", permanent=False)
+        return self._client.get_partial_messageable(channel_id, guild_id=int(group_id))
+
+    @asynccontextmanager
+    async def _platform_errors(self, channel_id: int, doing: str) -> AsyncIterator[None]:
+        await self._pacer.wait()
+        try:
+            yield
+        except discord.Forbidden as error:
+            raise ChatError(
+                f"Discord refused to {doing} in <#{channel_id}> (403 {error.text or 'Forbidden'}). "
+                f"Give the bot {NEEDED} there, then run /qotd resume.",
+                permanent=True,
+            ) from error
+        except discord.NotFound as error:
+            raise ChatError(
+                f"Channel <#{channel_id}> is gone or hidden from the bot (404 "
+                f"{error.text or 'Not Found'}). Schedule another channel, or run /qotd resume "
+                "once the bot can see it again.",
+                permanent=True,
+            ) from error
+        except discord.HTTPException as error:
+            if error.status == 401:
+                raise ChatError("Discord rejected the bot token (401).", permanent=True) from error
+            raise ChatError(
+                f"Discord could not {doing} ({error.status} {error.text or ''}); retrying.",
+                permanent=False,
+            ) from error
+        except (aiohttp.ClientError, TimeoutError, OSError, discord.RateLimited) as error:
+            raise ChatError(
+                f"Discord could not be reached to {doing} ({type(error).__name__}); retrying.",
+                permanent=False,
+            ) from error

@@ -1,0 +1,107 @@
+"""The discord.py client and the front end the runner supervises.
+
+`setup_hook` registers the DynamicItem buttons (so posts from before a restart still answer)
+and the /qotd group, then syncs the commands: to one guild at once when
+QOTD_DISCORD_DEV_GUILD is set, else globally.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import discord
+
+from adapters.discord.chat import DiscordChat
+from adapters.discord.commands import QotdTree, build_group
+from adapters.discord.components import DYNAMIC_ITEMS, WRITTEN_MODAL, submit_written
+from adapters.discord.context import PLATFORM, Services
+from bot.config import Settings
+from bot.errors import QotdError
+from bot.services.context import Core
+
+log = logging.getLogger(__name__)
+
+
+def intents() -> discord.Intents:
+    """Only the guilds intent (not privileged): slash commands and buttons need no more."""
+    return discord.Intents(guilds=True)
+
+
+class QotdClient(discord.Client):
+    """A discord.py client carrying qotd's services and its /qotd command tree."""
+
+    def __init__(self, *, dev_guild: int | None = None, **options: Any) -> None:
+        super().__init__(
+            intents=intents(), allowed_mentions=discord.AllowedMentions.none(), **options
+        )
+        self.tree = QotdTree(self)
+        self.dev_guild = dev_guild
+        self.qotd: Services | None = None
+
+    async def setup_hook(self) -> None:
+        """Register buttons and commands before the gateway connects, then sync commands."""
+        self.add_dynamic_items(*DYNAMIC_ITEMS)
+        self.tree.add_command(build_group())
+        await self.sync_commands()
+
+    async def sync_commands(self) -> None:
+        """Publish /qotd: instantly to the dev guild, or globally (which can take a while)."""
+        if self.dev_guild is not None:
+            guild = discord.Object(id=self.dev_guild)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+            log.info("synced %d commands to guild %s", len(synced), self.dev_guild)
+        else:
+            synced = await self.tree.sync()
+            log.info("synced %d commands globally", len(synced))
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        """Route written-answer modals by their custom_id, so they survive a restart too."""
+        if interaction.type is not discord.InteractionType.modal_submit:
+            return
+        custom_id = str(dict(interaction.data or {}).get("custom_id", ""))
+        match = WRITTEN_MODAL.fullmatch(custom_id)
+        if match is not None:
+            await submit_written(interaction, int(match["post"]))
+
+
+class ShardedQotdClient(QotdClient, discord.AutoShardedClient):
+    """The same client over several gateway shards, for bots in many servers."""
+
+
+class DiscordFrontEnd:
+    """The Discord front end: a client, its Chat, and the lifetime the runner manages."""
+
+    def __init__(self, core: Core, settings: Settings) -> None:
+        if settings.discord_token is None:
+            raise QotdError("Set QOTD_DISCORD_TOKEN to the bot token from the Developer Portal.")
+        self._token = settings.discord_token.get_secret_value()
+        options: dict[str, Any] = {"dev_guild": settings.discord_dev_guild}
+        if settings.discord_app_id is not None:
+            options["application_id"] = settings.discord_app_id
+        if settings.discord_shards is not None:
+            self.client: QotdClient = ShardedQotdClient(
+                shard_count=settings.discord_shards, **options
+            )
+        else:
+            self.client = QotdClient(**options)
+        self._chat = DiscordChat(self.client)
+        self.client.qotd = Services(core=core, chats={PLATFORM: self._chat})
+
+    @property
+    def chat(self) -> DiscordChat:
+        return self._chat
+
+    async def login(self) -> None:
+        """Log in over HTTP and run `setup_hook`, without opening the gateway (tests use this)."""
+        await self.client.login(self._token)
+
+    async def run(self) -> None:
+        """Log in, connect to the gateway and serve until closed."""
+        await self.client.start(self._token)
+
+    async def close(self) -> None:
+        """Disconnect; safe to call more than once."""
+        if not self.client.is_closed():
+            await self.client.close()

@@ -1,0 +1,149 @@
+"""Subcommands of /qotd for everyone: today, leaderboard, streak, stats, quiz, topics,
+forget-me and help. Each defers first, calls one service and replies privately."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Literal
+
+import discord
+from discord import app_commands
+
+from adapters.discord import autocomplete, limits, replies
+from adapters.discord.admin_commands import Callback
+from adapters.discord.components import post_view, quiz_view
+from adapters.discord.context import channel_of, member_of, services_of
+from bot.domain.periods import Period, Scope
+from bot.services import boards, members, quiz
+from bot.services.today import today as current_post
+
+
+async def _defer(interaction: discord.Interaction) -> None:
+    # Acknowledge before any core call: Discord drops interactions not answered within 3 s.
+    await interaction.response.defer(ephemeral=True, thinking=True)
+
+
+async def today(interaction: discord.Interaction) -> None:
+    """Show the channel's current question, with its answer buttons while it is open."""
+    await _defer(interaction)
+    core = services_of(interaction).core
+    current = await current_post(core, channel_of(interaction), member_of(interaction.user))
+    embed = replies.today_embed(current)
+    if current.open:
+        view = post_view(current.post.id, current.question)
+        await interaction.followup.send(embed=embed, view=view, ephemeral=True)
+    else:
+        await interaction.followup.send(embed=embed, ephemeral=True)
+
+
+@app_commands.describe(
+    period="Which points: this week (default), this month or all time",
+    scope="The whole server (default) or this channel only",
+)
+async def leaderboard(
+    interaction: discord.Interaction,
+    period: Literal["week", "month", "all"] = "week",
+    scope: Literal["group", "channel"] = "group",
+) -> None:
+    """The top members, and your own rank."""
+    await _defer(interaction)
+    board = await boards.leaderboard(
+        services_of(interaction).core,
+        channel_of(interaction),
+        member_of(interaction.user),
+        Period.parse(period),
+        Scope.parse(scope),
+    )
+    await interaction.followup.send(embed=replies.leaderboard_embed(board), ephemeral=True)
+
+
+@app_commands.describe(member="Whose streak (default: yours)")
+async def streak(interaction: discord.Interaction, member: discord.User | None = None) -> None:
+    """A member's streak of answered posts in this channel."""
+    await _defer(interaction)
+    who = member_of(member or interaction.user)
+    value = await boards.member_streak(services_of(interaction).core, channel_of(interaction), who)
+    await interaction.followup.send(replies.streak(who.label, value), ephemeral=True)
+
+
+async def stats(interaction: discord.Interaction) -> None:
+    """Your answers, accuracy and accuracy by topic."""
+    await _defer(interaction)
+    result = await boards.member_stats(
+        services_of(interaction).core, member_of(interaction.user), channel_of(interaction)
+    )
+    await interaction.followup.send(embed=replies.stats_embed(result), ephemeral=True)
+
+
+@app_commands.describe(
+    topic="Only questions of this topic (see /qotd topics)",
+    difficulty="Only questions of this level",
+    count="How many questions (1-25)",
+)
+@app_commands.autocomplete(topic=autocomplete.complete_topic)
+async def practice_quiz(
+    interaction: discord.Interaction,
+    topic: str | None = None,
+    difficulty: Literal["beginner", "intermediate", "advanced"] | None = None,
+    count: app_commands.Range[int, 1, 25] | None = None,
+) -> None:
+    """Start a private practice quiz, one question at a time."""
+    await _defer(interaction)
+    step = await quiz.start_quiz(
+        services_of(interaction).core,
+        member_of(interaction.user),
+        topic=topic,
+        difficulty=difficulty,
+        count=count,
+    )
+    await interaction.followup.send(
+        embed=replies.quiz_embed(step), view=quiz_view(step), ephemeral=True
+    )
+
+
+async def topics(interaction: discord.Interaction) -> None:
+    """The topics of the question bank, with how many questions each has."""
+    core = services_of(interaction).core
+    pack = core.library.pack(core.default_pack)
+    counts = Counter(topic for question in pack.questions for topic in question.topics)
+    # Memory only, so answering at once is within the 3 seconds.
+    await interaction.response.send_message(
+        embed=replies.topics_embed(pack.title, pack.topics, counts), ephemeral=True
+    )
+
+
+async def forget_me(interaction: discord.Interaction) -> None:
+    """Delete everything qotd stores about you (answers, points, streaks, quizzes)."""
+    await _defer(interaction)
+    removed = await members.forget_member(
+        services_of(interaction).core, member_of(interaction.user)
+    )
+    text = "Everything stored about you is deleted." if removed else "Nothing was stored about you."
+    await interaction.followup.send(text, ephemeral=True)
+
+
+HELP = """\
+**Everyone**
+`/qotd today` the current question · `/qotd leaderboard` · `/qotd streak` · `/qotd stats`
+`/qotd quiz` a private practice quiz · `/qotd topics` · `/qotd forget-me`
+Answer the daily post with its buttons: a letter for the quick check, or **Write an answer**.
+**Admins (Manage Server)**
+`/qotd schedule` · `/qotd status` · `/qotd pause` · `/qotd resume` · `/qotd skip`
+`/qotd queue` · `/qotd post-now` · `/qotd reveal-now` · `/qotd unsubscribe`"""
+
+
+async def help_command(interaction: discord.Interaction) -> None:
+    """How to use qotd."""
+    await interaction.response.send_message(limits.clip(HELP, limits.CONTENT), ephemeral=True)
+
+
+COMMANDS: tuple[tuple[str, str, Callback], ...] = (
+    ("today", "Show the current question and answer it", today),
+    ("leaderboard", "The top members for a period, and your rank", leaderboard),
+    ("streak", "A member's streak of answered posts here", streak),
+    ("stats", "Your answers, accuracy and accuracy by topic", stats),
+    ("quiz", "Start a private practice quiz", practice_quiz),
+    ("topics", "The topics of the question bank", topics),
+    ("forget-me", "Delete everything qotd stores about you", forget_me),
+    ("help", "How to use qotd", help_command),
+)

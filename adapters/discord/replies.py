@@ -1,0 +1,177 @@
+"""Private replies: answer feedback, quizzes, boards, status and stats, within Discord's limits."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+import discord
+
+from adapters.discord import limits
+from adapters.discord.render import COLOURS, question_text
+from bot.domain.question import Question
+from bot.domain.scoring import Streak
+from bot.services.answers import AnswerReceipt
+from bot.services.boards import Leaderboard, MemberStats
+from bot.services.quiz import QuizFeedback, QuizStep
+from bot.services.subscriptions import ChannelStatus
+from bot.services.today import Today
+
+PERIOD_TITLES = {"week": "this week", "month": "this month", "all": "all time"}
+
+
+def _pick_lines(question: Question, choice: str, correct: bool) -> list[str]:
+    chosen = question.choice(choice)
+    if correct:
+        return [f"**Right!** {choice}. {chosen.text} — {chosen.why}"]
+    letter = question.correct_letter or "?"
+    right = question.choice(letter)
+    return [
+        f"**Not quite:** {choice}. {chosen.text} — {chosen.why}",
+        f"The answer is {letter}. {right.text} — {right.why}",
+    ]
+
+
+def receipt(result: AnswerReceipt) -> str:
+    """Feedback on a daily answer: right or wrong and why, points and streak."""
+    lines: list[str] = []
+    if result.choice is not None:
+        lines += _pick_lines(result.question, result.choice, bool(result.correct))
+    if result.wrote:
+        lines.append("Written answer saved: it is shown beside the reference answer at the reveal.")
+    lines.append(f"+{result.points} points · streak {result.streak} (best {result.best_streak})")
+    return limits.clip("\n".join(lines), limits.CONTENT)
+
+
+def streak(name: str, value: Streak) -> str:
+    return f"{limits.escape(name)}: streak {value.current} (best {value.best})"
+
+
+def today_embed(current: Today) -> discord.Embed:
+    """The channel's latest question, with the member's own answer so far."""
+    question = current.question
+    state = "open" if current.open else "closed"
+    embed = discord.Embed(
+        title=f"Day {current.post.day_number} · {state}",
+        description=question_text(question),
+        colour=COLOURS[question.difficulty],
+    )
+    mine = []
+    if current.my_choice:
+        mine.append(f"you picked {current.my_choice}")
+    if current.wrote:
+        mine.append("you sent a written answer")
+    if current.open:
+        reveal = discord.utils.format_dt(current.post.reveal_at, "R")
+        embed.add_field(name="Reveal", value=f"{reveal}", inline=True)
+    if mine:
+        embed.add_field(name="Your answer", value=", ".join(mine), inline=True)
+    return embed
+
+
+def quiz_embed(step: QuizStep) -> discord.Embed:
+    question = step.question
+    embed = discord.Embed(
+        title=f"Quiz {step.position + 1}/{step.total} · {question.difficulty.value}",
+        description=question_text(question),
+        colour=COLOURS[question.difficulty],
+    )
+    embed.set_footer(text=limits.clip(", ".join(question.topics), limits.FOOTER))
+    return embed
+
+
+def quiz_feedback(feedback: QuizFeedback) -> str:
+    """Immediate feedback on a quiz answer, with the summary when the quiz is over."""
+    lines = _pick_lines(feedback.question, feedback.choice, feedback.correct)
+    if feedback.finished:
+        lines.append(f"**Quiz done:** {feedback.score}/{feedback.total} right.")
+    return limits.clip("\n".join(lines), limits.CONTENT)
+
+
+def leaderboard_embed(board: Leaderboard) -> discord.Embed:
+    title = f"Leaderboard · {board.scope.value} · {PERIOD_TITLES[board.period.value]}"
+    lines = [
+        f"`{entry.rank:>3}.` {limits.escape(limits.clip(entry.name, 64))} — {entry.points}"
+        for entry in board.entries
+    ]
+    if not lines:
+        lines.append("No points yet.")
+    if board.me is not None and all(
+        entry.member_id != board.me.member_id for entry in board.entries
+    ):
+        lines.append(f"… you: #{board.me.rank} of {board.members} with {board.me.points} points")
+    return discord.Embed(
+        title=title,
+        description=limits.clip("\n".join(lines), limits.EMBED_DESCRIPTION),
+        colour=discord.Colour.blurple(),
+    )
+
+
+def _when(instant: datetime) -> str:
+    return f"{discord.utils.format_dt(instant, 'F')} ({discord.utils.format_dt(instant, 'R')})"
+
+
+def status_embed(result: ChannelStatus) -> discord.Embed:
+    """The channel's schedule, next post, queue and last error, for admins."""
+    subscription = result.subscription
+    embed = discord.Embed(title="qotd schedule", colour=discord.Colour.blurple())
+    embed.add_field(name="Schedule", value=subscription.schedule.describe(), inline=False)
+    embed.add_field(
+        name="Questions",
+        value=f"pack {subscription.pack}: {result.eligible} match {subscription.filter.describe()}",
+        inline=False,
+    )
+    if subscription.mention:
+        embed.add_field(name="Mentions", value=f"<@&{subscription.mention}>", inline=True)
+    embed.add_field(name="Thread", value="on" if subscription.thread else "off", inline=True)
+    if subscription.paused:
+        reason = subscription.pause_reason or "yes"
+        embed.add_field(name="Paused", value=limits.clip(reason, limits.FIELD_VALUE), inline=False)
+    elif result.next_post_at:
+        embed.add_field(name="Next post", value=_when(result.next_post_at), inline=False)
+    if result.last_post is not None:
+        last = result.last_post
+        embed.add_field(
+            name="Last post", value=f"{last.local_date} ({last.status.value})", inline=True
+        )
+    if result.queued:
+        limits.add_field(embed, "Queued", ", ".join(result.queued))
+    if subscription.last_error:
+        limits.add_field(embed, "Last error", subscription.last_error)
+    return embed
+
+
+def stats_embed(result: MemberStats) -> discord.Embed:
+    lines = [
+        f"Daily answers: {result.daily_answers} ({result.daily_correct}/{result.daily_picks} "
+        f"picks right, {result.written} written)",
+        f"Quiz answers: {result.quiz_answers} ({result.quiz_correct} right)",
+    ]
+    if result.accuracy is not None:
+        lines.append(f"Accuracy: {result.accuracy:.0%}")
+    if result.streak is not None:
+        lines.append(f"Streak here: {result.streak.current} (best {result.streak.best})")
+    embed = discord.Embed(
+        title="Your stats", description="\n".join(lines), colour=discord.Colour.blurple()
+    )
+    if result.topics:
+        limits.add_field(
+            embed,
+            "By topic",
+            "\n".join(
+                f"{item.topic}: {item.correct}/{item.answered} ({item.accuracy:.0%})"
+                for item in result.topics
+            ),
+        )
+    return embed
+
+
+def topics_embed(
+    pack_title: str, topics: Mapping[str, str], counts: Mapping[str, int]
+) -> discord.Embed:
+    lines = [f"**{topic}** ({counts.get(topic, 0)}): {text}" for topic, text in topics.items()]
+    return discord.Embed(
+        title=limits.clip(f"Topics · {pack_title}", limits.EMBED_TITLE),
+        description=limits.clip("\n".join(lines), limits.EMBED_DESCRIPTION),
+        colour=discord.Colour.blurple(),
+    )

@@ -1,0 +1,410 @@
+"""A local fake of the Discord HTTP API for the real discord.py to talk to.
+
+It records every request, answers the routes qotd uses with Discord-shaped JSON, and refuses
+(400, and a recorded violation) any request that breaks a documented limit: message and embed
+sizes, components, modals, autocomplete, command definitions, mass or user pings, an
+interaction answered twice or after 3 seconds, a follow-up before the acknowledgement, and
+more than 50 requests a second. Tests assert `violations == []`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import re
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from aiohttp import web
+
+from tests.discord.fake_limits import (
+    choice_problems,
+    command_problems,
+    message_problems,
+    modal_problems,
+    pings,
+)
+
+APP_ID = 900000000000000001
+BOT_ID = APP_ID
+BOT_USER = {
+    "id": str(BOT_ID),
+    "username": "qotd",
+    "discriminator": "0",
+    "global_name": "qotd",
+    "avatar": None,
+    "bot": True,
+}
+ARCHIVE_DURATIONS = {60, 1440, 4320, 10080}
+
+
+@dataclass
+class Recorded:
+    method: str
+    path: str
+    query: dict[str, str]
+    body: Any
+    status: int = 0
+
+
+@dataclass
+class InteractionState:
+    id: int
+    type: int
+    channel_id: int
+    received_at: float
+    message: dict[str, Any] | None = None
+    acked: int | None = None  # the callback type, once acknowledged
+    replies: list[dict[str, Any]] = field(default_factory=list)
+    modal: dict[str, Any] | None = None
+    choices: list[dict[str, Any]] | None = None
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: int, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
+    # discord.py parses JSON only when the content type is exactly application/json.
+    return web.Response(
+        body=json.dumps(data).encode(),
+        status=status,
+        headers={"Content-Type": "application/json", **(headers or {})},
+    )
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+# ---- the server ---------------------------------------------------------------------------
+
+
+class FakeDiscord:
+    """The fake API. `start()` returns the base URL to put in `discord.http.Route.BASE`."""
+
+    def __init__(self, global_limit: int | None = 50) -> None:
+        self.requests: list[Recorded] = []
+        self.violations: list[str] = []
+        self.created: list[dict[str, Any]] = []  # channel messages, as first sent
+        self.messages: dict[int, dict[str, Any]] = {}  # current state by id
+        self.threads: dict[int, dict[str, Any]] = {}
+        self.commands: dict[str, list[dict[str, Any]]] = {}
+        self.interactions: dict[str, InteractionState] = {}
+        self.refusals: dict[int, ApiError] = {}
+        self.rate_limits: deque[float] = deque()  # retry_after of upcoming 429s
+        self.global_limit = global_limit
+        self.ack_window = 3.0  # seconds Discord waits for an interaction's acknowledgement
+        self._recent: deque[float] = deque()
+        self._ids = itertools.count(1_100_000_000_000_000_000)
+        self._runner: web.AppRunner | None = None
+
+    def next_id(self) -> int:
+        return next(self._ids)
+
+    async def start(self) -> str:
+        app = web.Application()
+        app.router.add_route("*", "/api/v10/{path:.*}", self._handle)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        return f"http://127.0.0.1:{port}/api/v10"
+
+    async def close(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    # ---- test controls
+
+    def refuse(self, channel_id: int, status: int, code: int, message: str) -> None:
+        """Answer every request on this channel with an error (403 Missing Permissions...)."""
+        self.refusals[channel_id] = ApiError(status, code, message)
+
+    def limit_rate(self, per_second: int) -> None:
+        """Count requests from now on against a lower global limit."""
+        self.global_limit = per_second
+        self._recent.clear()
+
+    def expect(self, payload: dict[str, Any], now: float) -> None:
+        """Note an interaction as sent to the bot, to check how it is answered."""
+        message = payload.get("message")
+        self.interactions[payload["token"]] = InteractionState(
+            int(payload["id"]), payload["type"], int(payload["channel_id"]), now, message
+        )
+
+    def channel_messages(self, channel_id: int) -> list[dict[str, Any]]:
+        return [m for m in self.created if int(m["channel_id"]) == channel_id]
+
+    # ---- dispatch
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        path = "/" + request.match_info["path"]
+        body: Any = None
+        if request.can_read_body:
+            raw = await request.read()
+            if request.content_type == "application/json":
+                body = json.loads(raw)
+            else:
+                self.violations.append(
+                    f"{request.method} {path}: unexpected {request.content_type}"
+                )
+        record = Recorded(request.method, path, dict(request.query), body)
+        self.requests.append(record)
+        try:
+            self._count(path)
+            if self.rate_limits and path.startswith("/channels/"):
+                retry_after = self.rate_limits.popleft()
+                record.status = 429
+                return _json(
+                    {
+                        "message": "You are being rate limited.",
+                        "retry_after": retry_after,
+                        "global": False,
+                    },
+                    429,
+                    {"Via": "1.1 google", "Retry-After": str(retry_after)},
+                )
+            data, status = await self._route(request.method, path, body or {}, dict(request.query))
+        except ApiError as error:
+            record.status = error.status
+            return _json({"code": error.code, "message": error.message, "errors": {}}, error.status)
+        record.status = status
+        return web.Response(status=204) if data is None else _json(data, status)
+
+    def _count(self, path: str) -> None:
+        if self.global_limit is None or path.startswith("/interactions/"):
+            return  # interaction callbacks are not under the global limit
+        now = asyncio.get_running_loop().time()
+        self._recent.append(now)
+        while self._recent and now - self._recent[0] > 1.0:
+            self._recent.popleft()
+        if len(self._recent) > self.global_limit:
+            self.violations.append(f"more than {self.global_limit} requests in one second")
+
+    def _violate(self, where: str, problems: list[str]) -> None:
+        if problems:
+            self.violations += [f"{where}: {problem}" for problem in problems]
+            raise ApiError(400, 50035, "Invalid Form Body: " + "; ".join(problems))
+
+    async def _route(
+        self, method: str, path: str, body: Any, query: dict[str, str]
+    ) -> tuple[Any, int]:
+        routes = [
+            ("GET", r"/users/@me", self._me),
+            ("GET", r"/oauth2/applications/@me", self._application),
+            ("PUT", r"/applications/(\d+)/commands", self._sync),
+            ("PUT", r"/applications/(\d+)/guilds/(\d+)/commands", self._sync),
+            ("POST", r"/channels/(\d+)/messages", self._create),
+            ("PATCH", r"/channels/(\d+)/messages/(\d+)", self._edit),
+            ("POST", r"/channels/(\d+)/messages/(\d+)/threads", self._thread),
+            ("POST", r"/interactions/(\d+)/([^/]+)/callback", self._callback),
+            ("POST", r"/webhooks/(\d+)/([^/]+)", self._followup),
+            ("PATCH", r"/webhooks/(\d+)/([^/]+)/messages/([^/]+)", self._edit_reply),
+        ]
+        for verb, pattern, handler in routes:
+            match = re.fullmatch(pattern, path)
+            if verb == method and match:
+                return await handler(body, query, *match.groups())
+        self.violations.append(f"unexpected request {method} {path}")
+        raise ApiError(404, 0, "404: Not Found")
+
+    async def _me(self, body: Any, query: Any) -> tuple[Any, int]:
+        return BOT_USER, 200
+
+    async def _application(self, body: Any, query: Any) -> tuple[Any, int]:
+        return {
+            "id": str(APP_ID),
+            "name": "qotd",
+            "description": "",
+            "icon": None,
+            "bot_public": True,
+            "bot_require_code_grant": False,
+            "owner": {**BOT_USER, "id": "42", "bot": False, "username": "owner"},
+            "verify_key": "0" * 64,
+            "flags": 0,
+        }, 200
+
+    async def _sync(self, body: Any, query: Any, app: str, guild: str = "") -> tuple[Any, int]:
+        problems = [problem for command in body for problem in command_problems(command)]
+        self._violate(f"PUT commands {guild or 'global'}", problems)
+        synced = [
+            {
+                **command,
+                "id": str(self.next_id()),
+                "application_id": app,
+                "version": "1",
+                **({"guild_id": guild} if guild else {}),
+            }
+            for command in body
+        ]
+        self.commands[guild or "global"] = synced
+        return synced, 200
+
+    def _message(self, channel_id: int, body: dict[str, Any], flags: int = 0) -> dict[str, Any]:
+        message = {
+            "id": str(self.next_id()),
+            "channel_id": str(channel_id),
+            "author": BOT_USER,
+            "content": body.get("content") or "",
+            "timestamp": _now(),
+            "edited_timestamp": None,
+            "tts": False,
+            "mention_everyone": False,
+            "mentions": [],
+            "mention_roles": [],
+            "attachments": [],
+            "embeds": body.get("embeds") or [],
+            "components": body.get("components") or [],
+            "pinned": False,
+            "type": 19 if body.get("message_reference") else 0,
+            "flags": flags | int(body.get("flags") or 0),
+        }
+        if body.get("message_reference"):
+            message["message_reference"] = body["message_reference"]
+        message["_pings"] = pings(body)
+        self.messages[int(message["id"])] = message
+        return message
+
+    def _refused(self, channel_id: int) -> None:
+        refusal = self.refusals.get(channel_id)
+        parent = self.threads.get(channel_id, {}).get("parent_id")
+        refusal = refusal or (self.refusals.get(int(parent)) if parent else None)
+        if refusal is not None:
+            raise refusal
+
+    async def _create(self, body: Any, query: Any, channel: str) -> tuple[Any, int]:
+        self._refused(int(channel))
+        self._violate(f"POST /channels/{channel}/messages", message_problems(body))
+        message = self._message(int(channel), body)
+        self.created.append(message)
+        return message, 200
+
+    async def _edit(self, body: Any, query: Any, channel: str, message_id: str) -> tuple[Any, int]:
+        self._refused(int(channel))
+        self._violate(f"PATCH message {message_id}", message_problems(body, edit=True))
+        message = self.messages.get(int(message_id))
+        if message is None:
+            raise ApiError(404, 10008, "Unknown Message")
+        message.update({key: value for key, value in body.items() if key != "allowed_mentions"})
+        message["edited_timestamp"] = _now()
+        return message, 200
+
+    async def _thread(
+        self, body: Any, query: Any, channel: str, message_id: str
+    ) -> tuple[Any, int]:
+        self._refused(int(channel))
+        problems = []
+        name = body.get("name") or ""
+        if not 1 <= len(name) <= 100:
+            problems.append(f"thread name has {len(name)} characters (1-100)")
+        if body.get("auto_archive_duration") not in ARCHIVE_DURATIONS:
+            problems.append(f"auto_archive_duration {body.get('auto_archive_duration')}")
+        self._violate("POST thread", problems)
+        thread = {
+            "id": str(self.next_id()),
+            "type": 11,
+            "guild_id": None,
+            "parent_id": channel,
+            "name": name,
+            "owner_id": str(BOT_ID),
+            "member_count": 1,
+            "message_count": 0,
+            "rate_limit_per_user": 0,
+            "flags": 0,
+            "thread_metadata": {
+                "archived": False,
+                "auto_archive_duration": body["auto_archive_duration"],
+                "archive_timestamp": _now(),
+                "locked": False,
+            },
+        }
+        self.threads[int(thread["id"])] = thread
+        return thread, 201
+
+    # ---- interactions
+
+    def _interaction(self, token: str) -> InteractionState:
+        state = self.interactions.get(token)
+        if state is None:
+            self.violations.append(f"unknown interaction token {token}")
+            raise ApiError(404, 10062, "Unknown interaction")
+        return state
+
+    async def _callback(
+        self, body: Any, query: Any, interaction_id: str, token: str
+    ) -> tuple[Any, int]:
+        state = self._interaction(token)
+        if query.get("with_response") not in ("1", "true", "True"):
+            self.violations.append("interaction callback without with_response")
+        if state.acked is not None:
+            self.violations.append(f"interaction {interaction_id} acknowledged twice")
+            raise ApiError(400, 40060, "Interaction has already been acknowledged.")
+        elapsed = asyncio.get_running_loop().time() - state.received_at
+        if elapsed > self.ack_window:
+            self.violations.append(
+                f"interaction {interaction_id} acknowledged after {elapsed:.1f} s"
+            )
+            raise ApiError(404, 10062, "Unknown interaction")
+        kind = body.get("type")
+        data = body.get("data") or {}
+        allowed = {2: {4, 5, 9}, 3: {4, 5, 6, 7, 9}, 4: {8}, 5: {4, 5, 6, 7}}[state.type]
+        if kind not in allowed:
+            self._violate("callback", [f"response type {kind} to interaction type {state.type}"])
+        if kind == 9:
+            self._violate("modal", modal_problems(data))
+            state.modal = data
+        elif kind == 8:
+            self._violate("autocomplete", choice_problems(data.get("choices") or []))
+            state.choices = data.get("choices") or []
+        elif kind in (4, 7):
+            self._violate("callback message", message_problems(data, edit=kind == 7))
+        state.acked = kind
+        result: dict[str, Any] = {
+            "interaction": {
+                "id": interaction_id,
+                "type": state.type,
+                "response_message_loading": kind == 5,
+                "response_message_ephemeral": bool(int(data.get("flags") or 0) & 64),
+            }
+        }
+        if kind in (4, 5):
+            message = self._message(state.channel_id, data, 128 if kind == 5 else 0)
+            state.replies.append(message)
+            result["interaction"]["response_message_id"] = message["id"]
+            result["resource"] = {"type": kind, "message": message}
+        elif kind == 7 and state.message is not None:
+            state.message.update(data)
+            state.replies.append({**state.message, **data})
+        return result, 200
+
+    async def _followup(self, body: Any, query: Any, app: str, token: str) -> tuple[Any, int]:
+        state = self._interaction(token)
+        if state.acked is None:
+            self.violations.append("a follow-up before the interaction was acknowledged")
+            raise ApiError(404, 10015, "Unknown Webhook")
+        self._violate("follow-up", message_problems(body))
+        message = self._message(state.channel_id, body)
+        state.replies.append(message)
+        return message, 200
+
+    async def _edit_reply(
+        self, body: Any, query: Any, app: str, token: str, message_id: str
+    ) -> tuple[Any, int]:
+        state = self._interaction(token)
+        if state.acked is None:
+            self.violations.append("an edit before the interaction was acknowledged")
+            raise ApiError(404, 10015, "Unknown Webhook")
+        self._violate("edit reply", message_problems(body, edit=True))
+        base = state.message if state.acked in (6, 7) and state.message else {}
+        message = {**self._message(state.channel_id, {}), **base, **body}
+        if base:
+            base.update(body)
+        state.replies.append(message)
+        return message, 200

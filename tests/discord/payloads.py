@@ -1,0 +1,227 @@
+"""Builders of the gateway INTERACTION_CREATE payloads Discord sends: slash commands,
+autocomplete, button clicks (carrying the clicked message) and modal submits."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Any
+
+import discord
+
+from tests.discord.fake_api import APP_ID
+
+GUILD_ID = 700000000000000001
+CHANNEL_ID = 700000000000000002
+ADMIN = discord.Permissions(manage_guild=True, view_channel=True, send_messages=True)
+MEMBER = discord.Permissions(view_channel=True, send_messages=True, use_application_commands=True)
+BOT_PERMISSIONS = discord.Permissions(
+    view_channel=True, send_messages=True, embed_links=True, read_message_history=True
+)
+
+_ids = itertools.count(800000000000000001)
+_users: dict[str, int] = {}
+
+
+@dataclass(frozen=True)
+class User:
+    """A user option's value (resolved from the payload's `resolved` block)."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class Role:
+    id: int
+    name: str
+
+
+def user_id(name: str) -> int:
+    return _users.setdefault(name, 600000000000000001 + len(_users))
+
+
+def user(name: str) -> dict[str, Any]:
+    return {
+        "id": str(user_id(name)),
+        "username": name,
+        "discriminator": "0",
+        "global_name": name.title(),
+        "avatar": None,
+    }
+
+
+def member(name: str, permissions: discord.Permissions) -> dict[str, Any]:
+    return {
+        "user": user(name),
+        "roles": [],
+        "joined_at": "2025-01-01T00:00:00+00:00",
+        "deaf": False,
+        "mute": False,
+        "flags": 0,
+        "nick": None,
+        "pending": False,
+        "permissions": str(permissions.value),
+    }
+
+
+def _base(kind: int, who: str, permissions: discord.Permissions, channel_id: int) -> dict[str, Any]:
+    interaction_id = next(_ids)
+    return {
+        "id": str(interaction_id),
+        "application_id": str(APP_ID),
+        "type": kind,
+        "token": f"token-{interaction_id}",
+        "version": 1,
+        "guild_id": str(GUILD_ID),
+        "guild": {"id": str(GUILD_ID), "locale": "en-US", "features": []},
+        "channel_id": str(channel_id),
+        "channel": {
+            "id": str(channel_id),
+            "type": 0,
+            "guild_id": str(GUILD_ID),
+            "name": "study-group",
+            "position": 0,
+            "permission_overwrites": [],
+            "nsfw": False,
+            "parent_id": None,
+        },
+        "member": member(who, permissions),
+        "app_permissions": str(BOT_PERMISSIONS.value),
+        "locale": "en-US",
+        "guild_locale": "en-US",
+        "entitlements": [],
+        "authorizing_integration_owners": {"0": str(GUILD_ID)},
+        "context": 0,
+        "attachment_size_limit": 8 * 1024 * 1024,
+    }
+
+
+def guild_create() -> dict[str, Any]:
+    """The GUILD_CREATE the gateway sends on connect (the guilds intent fills the cache)."""
+    return {
+        "id": str(GUILD_ID),
+        "name": "Study group",
+        "unavailable": False,
+        "owner_id": str(user_id("owner")),
+        "member_count": 3,
+        "preferred_locale": "en-US",
+        "features": [],
+        "emojis": [],
+        "stickers": [],
+        "members": [],
+        "threads": [],
+        "roles": [
+            {
+                "id": str(GUILD_ID),
+                "name": "@everyone",
+                "color": 0,
+                "hoist": False,
+                "position": 0,
+                "permissions": str(MEMBER.value),
+                "managed": False,
+                "mentionable": False,
+                "flags": 0,
+            }
+        ],
+        "channels": [
+            {
+                "id": str(CHANNEL_ID),
+                "type": 0,
+                "guild_id": str(GUILD_ID),
+                "name": "study-group",
+                "position": 0,
+                "permission_overwrites": [],
+                "nsfw": False,
+                "parent_id": None,
+            }
+        ],
+    }
+
+
+def _option(name: str, value: Any, resolved: dict[str, Any]) -> dict[str, Any]:
+    if isinstance(value, bool):
+        return {"name": name, "type": 5, "value": value}
+    if isinstance(value, int):
+        return {"name": name, "type": 4, "value": value}
+    if isinstance(value, Role):
+        resolved.setdefault("roles", {})[str(value.id)] = {
+            "id": str(value.id),
+            "name": value.name,
+            "color": 0,
+            "hoist": False,
+            "position": 1,
+            "permissions": "0",
+            "managed": False,
+            "mentionable": True,
+            "flags": 0,
+        }
+        return {"name": name, "type": 8, "value": str(value.id)}
+    if isinstance(value, User):
+        data = member(value.name, MEMBER)
+        resolved.setdefault("users", {})[data["user"]["id"]] = data["user"]
+        resolved.setdefault("members", {})[data["user"]["id"]] = {
+            key: item for key, item in data.items() if key != "user"
+        }
+        return {"name": name, "type": 6, "value": data["user"]["id"]}
+    return {"name": name, "type": 3, "value": str(value)}
+
+
+def slash(
+    subcommand: str,
+    who: str,
+    permissions: discord.Permissions = MEMBER,
+    channel_id: int = CHANNEL_ID,
+    focused: str | None = None,
+    **options: Any,
+) -> dict[str, Any]:
+    """`/qotd <subcommand> option:value ...`; with `focused`, the autocomplete request instead."""
+    payload = _base(4 if focused else 2, who, permissions, channel_id)
+    resolved: dict[str, Any] = {}
+    built = [_option(name, value, resolved) for name, value in options.items()]
+    for option in built:
+        if option["name"] == focused:
+            option["focused"] = True
+    payload["data"] = {
+        "id": "1",
+        "name": "qotd",
+        "type": 1,
+        "guild_id": str(GUILD_ID),
+        "options": [{"name": subcommand, "type": 1, "options": built}],
+        "resolved": resolved,
+    }
+    return payload
+
+
+def click(
+    message: dict[str, Any],
+    custom_id: str,
+    who: str,
+    permissions: discord.Permissions = MEMBER,
+) -> dict[str, Any]:
+    """A button click on `message` (as the fake stored it), as Discord sends it."""
+    payload = _base(3, who, permissions, int(message["channel_id"]))
+    payload["message"] = {key: value for key, value in message.items() if key != "_pings"}
+    payload["data"] = {"custom_id": custom_id, "component_type": 2}
+    return payload
+
+
+def modal_submit(
+    custom_id: str,
+    values: dict[str, str],
+    who: str,
+    channel_id: int = CHANNEL_ID,
+) -> dict[str, Any]:
+    """A modal submitted with a text input per `values` key, each inside a label."""
+    payload = _base(5, who, MEMBER, channel_id)
+    payload["data"] = {
+        "custom_id": custom_id,
+        "components": [
+            {
+                "type": 18,
+                "id": index + 1,
+                "component": {"type": 4, "id": index + 10, "custom_id": key, "value": value},
+            }
+            for index, (key, value) in enumerate(values.items())
+        ],
+    }
+    return payload

@@ -1,0 +1,85 @@
+"""The shared daily-loop scenario, played through discord.py against the fake Discord API."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from adapters.discord import PLATFORM
+from bot.clock import ManualClock
+from bot.domain.identity import ChannelRef
+from tests.contract.scenario import play_daily_loop
+from tests.discord import payloads
+from tests.discord.harness import DiscordBot, text_of
+
+
+class DiscordDriver:
+    """Members use slash commands, the post's buttons and the written-answer modal."""
+
+    def __init__(self, bot: DiscordBot) -> None:
+        self.bot = bot
+        self.core = bot.core
+        self.channel = ChannelRef(PLATFORM, str(payloads.GUILD_ID), str(payloads.CHANNEL_ID))
+
+    async def schedule(
+        self, admin: str, post_time: str, timezone: str, days: str, reveal: str
+    ) -> str:
+        reply = await self.bot.command(
+            "schedule",
+            admin,
+            admin=True,
+            time=post_time,
+            timezone=timezone,
+            days=days,
+            reveal=reveal,
+        )
+        return reply.text
+
+    async def advance(self, delta: timedelta) -> None:
+        await self.bot.advance(delta)
+
+    def _post(self) -> dict:
+        return self.bot.posts()[-1]
+
+    async def pick(self, member: str, letter: str) -> str:
+        post = self._post()
+        button = next(
+            custom_id
+            for row in post["components"]
+            for custom_id in (child["custom_id"] for child in row["components"])
+            if custom_id.endswith(f":{letter}")
+        )
+        return (await self.bot.click(post, button, member)).text
+
+    async def write(self, member: str, text: str) -> str:
+        return (await self.bot.write(self._post(), member, text)).text
+
+    async def leaderboard(self, member: str) -> str:
+        return (await self.bot.command("leaderboard", member)).text
+
+    async def streak(self, member: str) -> str:
+        return (await self.bot.command("streak", member)).text
+
+    def posts(self) -> list[str]:
+        return [
+            text_of(message)
+            for message in self.bot.fake.created
+            if text_of(message).startswith("Question of the day")
+        ]
+
+    def reveals(self) -> list[str]:
+        """Each reveal with its follow-ups (written answers) as one text."""
+        found: list[str] = []
+        for message in self.bot.fake.created:
+            text = text_of(message)
+            if text.startswith("Answer ·"):
+                found.append(text)
+            elif text.startswith("Written answers") and found:
+                found[-1] += "\n" + text
+        return found
+
+
+async def test_the_daily_loop_on_discord(bot):
+    clock = bot.core.clock
+    assert isinstance(clock, ManualClock)
+    clock.set(datetime(2026, 3, 2, 10, 0, tzinfo=UTC))
+    await play_daily_loop(DiscordDriver(bot))
