@@ -54,6 +54,14 @@ class SubscriptionRepository:
         )
         return [_subscription(row) for row in rows]
 
+    async def for_group(self, platform: str, group_id: str) -> list[Subscription]:
+        rows = await self._connection.execute(
+            self._select()
+            .where(groups.c.platform == platform, groups.c.external_id == group_id)
+            .order_by(subscriptions.c.id)
+        )
+        return [_subscription(row) for row in rows]
+
     async def all(self) -> list[Subscription]:
         rows = await self._connection.execute(self._select().order_by(subscriptions.c.id))
         return [_subscription(row) for row in rows]

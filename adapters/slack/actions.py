@@ -1,0 +1,85 @@
+"""Buttons and modal submissions, after their ack: answers, the write modal, quizzes."""
+
+from __future__ import annotations
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack import ids, replies
+from adapters.slack.blocks import Message
+from adapters.slack.commands import scheduled_reply
+from adapters.slack.identity import AdminCheck
+from adapters.slack.schedule import ScheduleRequest
+from adapters.slack.views import write_modal
+from bot.domain.identity import ChannelRef, MemberRef
+from bot.errors import AnswersClosed, QotdError
+from bot.services import answers, quiz, subscriptions
+from bot.services.context import Core
+from bot.services.today import today
+
+
+async def pick(core: Core, member: MemberRef, post_id: int, letter: str) -> Message:
+    """A click on A-D under a daily post."""
+    receipt = await answers.submit(core, answers.AnswerRequest(post_id, member, choice=letter))
+    return replies.receipt(receipt)
+
+
+async def open_write_modal(
+    core: Core,
+    client: AsyncWebClient,
+    trigger_id: str,
+    channel: ChannelRef,
+    member: MemberRef,
+    post_id: int,
+) -> None:
+    """A click on "Write an answer": the modal, if the post still takes answers."""
+    current = await today(core, channel, member)
+    if current.post.id != post_id or not current.open:
+        raise AnswersClosed()
+    where = ids.ViewContext(channel.group_id, channel.channel_id, post_id)
+    view = write_modal(current.question, where, core.max_written_chars)
+    await client.views_open(trigger_id=trigger_id, view=view)
+
+
+async def write(core: Core, member: MemberRef, post_id: int, text: str) -> Message:
+    """The write modal's submission."""
+    receipt = await answers.submit(core, answers.AnswerRequest(post_id, member, written=text))
+    return replies.receipt(receipt)
+
+
+async def answer_quiz(
+    core: Core, member: MemberRef, quiz_id: int, position: int, letter: str
+) -> Message:
+    """A click on a quiz question's letter: feedback, then the next question or the score."""
+    feedback = await quiz.answer_quiz(core, member, quiz_id, letter, position)
+    return replies.quiz_feedback(feedback)
+
+
+async def stop_quiz(core: Core, member: MemberRef, quiz_id: int) -> Message:
+    await quiz.stop_quiz(core, member, quiz_id)
+    return replies.text("Quiz stopped. `/qotd quiz` starts a new one.")
+
+
+async def save_schedule(
+    core: Core,
+    client: AsyncWebClient,
+    channel: ChannelRef,
+    member: MemberRef,
+    request: ScheduleRequest,
+) -> Message:
+    """The schedule modal's submission (the channel's pack and mention are kept)."""
+    try:
+        current = (await subscriptions.channel_status(core, channel)).subscription
+    except QotdError:
+        current = None
+    status = await subscriptions.schedule_channel(
+        core,
+        channel,
+        await AdminCheck(client).actor(member),
+        request.schedule,
+        pack=current.pack if current else None,
+        difficulties=request.difficulties,
+        topics=request.topics,
+        thread=request.thread,
+        mention=current.mention if current else None,
+    )
+    return scheduled_reply(status)

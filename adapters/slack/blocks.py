@@ -1,0 +1,193 @@
+"""Block Kit for the channel: the daily post, its closed form and the reveal."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    PlainTextObject,
+    SectionBlock,
+)
+
+from adapters.slack import ids, limits
+from adapters.slack.mrkdwn import code_chunks, escape, from_markdown, split, subteam_mention, trim
+from bot.domain.question import LETTERS, Question
+from bot.ports import OutgoingPost, OutgoingReveal, Results
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One Slack message: a short notification text and its blocks."""
+
+    text: str
+    blocks: tuple[Block, ...] = ()
+
+    def dicts(self) -> list[dict[str, object]]:
+        """The blocks as JSON (slack_sdk validates each block's limits here)."""
+        return [block.to_dict() for block in self.blocks]
+
+
+def sections(mrkdwn: str, limit: int = limits.SECTION_TEXT) -> list[Block]:
+    """Section blocks holding `mrkdwn`, split so each fits a section."""
+    return [SectionBlock(text=MarkdownTextObject(text=chunk)) for chunk in split(mrkdwn, limit)]
+
+
+def context(mrkdwn: str) -> Block:
+    return ContextBlock(elements=[MarkdownTextObject(text=trim(mrkdwn, limits.SECTION_TEXT))])
+
+
+def header(text: str) -> Block:
+    return HeaderBlock(text=PlainTextObject(text=trim(text, limits.HEADER_TEXT), emoji=False))
+
+
+def paginate(text: str, blocks: Sequence[Block]) -> list[Message]:
+    """Messages of at most 50 blocks each; the later ones continue the first."""
+    size = limits.MESSAGE_BLOCKS
+    pages = [tuple(blocks[start : start + size]) for start in range(0, len(blocks), size)]
+    return [
+        Message(text if index == 0 else f"{text} (continued)", page)
+        for index, page in enumerate(pages or [()])
+    ]
+
+
+def local_time(instant: datetime, timezone: str) -> str:
+    """A time each reader sees in their own zone, with the channel's zone as fallback."""
+    fallback = escape(f"{instant:%Y-%m-%d %H:%M} UTC ({timezone})")
+    return f"<!date^{int(instant.timestamp())}^{{date_short_pretty}} at {{time}}|{fallback}>"
+
+
+def describe(question: Question) -> str:
+    return escape(f"{question.difficulty} · {', '.join(question.topics)} · {question.category}")
+
+
+def question_body(question: Question, *, mark_correct: bool = False) -> list[Block]:
+    """The prompt, code and choices of a question (shared by posts, quizzes and `today`)."""
+    blocks = sections(from_markdown(question.prompt))
+    if question.code:
+        blocks += [
+            SectionBlock(text=MarkdownTextObject(text=chunk))
+            for chunk in code_chunks(question.code, limits.SECTION_TEXT)
+        ]
+    if question.choices:
+        lines = []
+        for letter, choice in zip(LETTERS, question.choices, strict=False):
+            mark = " ✅" if mark_correct and choice.correct else ""
+            lines.append(f"*{letter}.* {from_markdown(choice.text)}{mark}")
+        blocks += sections("\n".join(lines))
+    return blocks
+
+
+def answer_buttons(post_id: int, question: Question) -> Block:
+    buttons = [
+        ButtonElement(
+            text=PlainTextObject(text=letter, emoji=False),
+            action_id=ids.answer(post_id, letter),
+            value=letter,
+        )
+        for letter in LETTERS[: len(question.choices)]
+    ]
+    buttons.append(
+        ButtonElement(
+            text=PlainTextObject(text="Write an answer", emoji=False),
+            action_id=ids.write(post_id),
+            value=str(post_id),
+            style="primary",
+        )
+    )
+    return ActionsBlock(block_id=f"qotd-answer-{post_id}", elements=buttons)
+
+
+def question_post(post: OutgoingPost) -> Message:
+    """The daily post: the question, buttons A-D and "Write an answer"."""
+    question = post.question
+    blocks: list[Block] = [
+        header(f"Question of the day · Day {post.day_number}"),
+        context(describe(question)),
+    ]
+    mention = subteam_mention(post.mention)
+    if mention:
+        blocks.insert(0, SectionBlock(text=MarkdownTextObject(text=mention)))
+    blocks += question_body(question)
+    blocks.append(answer_buttons(post.post_id, question))
+    how = "Pick a letter for the quick check" if question.choices else "Answers are written"
+    blocks.append(
+        context(
+            f"{how}, or write an answer. Answers are private; the reference answer is "
+            f"revealed in the thread {local_time(post.reveal_at, post.timezone)}."
+        )
+    )
+    text = f"Question of the day · Day {post.day_number}: {escape(trim(question.prompt, 300))}"
+    if mention:
+        text = f"{mention} {text}"
+    return Message(text, _fit(blocks))
+
+
+def summary(results: Results) -> str:
+    """`3 answered · 67% correct · fastest correct: Ada` (names escaped)."""
+    parts = [f"{results.answered} answered"]
+    if results.percent_correct is not None:
+        parts.append(f"{results.percent_correct}% correct")
+    if results.fastest_correct:
+        parts.append(f"fastest correct: {escape(results.fastest_correct)}")
+    return " · ".join(parts)
+
+
+def closed_post(reveal: OutgoingReveal) -> Message:
+    """The daily post after the reveal: no buttons, the right choice marked, the results."""
+    question = reveal.question
+    blocks: list[Block] = [
+        header(f"Question of the day · Day {reveal.day_number} · closed"),
+        context(describe(question)),
+        *question_body(question, mark_correct=True),
+        context(f"Answers are closed: {summary(reveal.results)}. The answer is in the thread."),
+    ]
+    return Message(f"Question of the day · Day {reveal.day_number} (closed)", _fit(blocks))
+
+
+def reveal_messages(reveal: OutgoingReveal) -> list[Message]:
+    """The reveal: right choice and why, reference answer, key points, results, answers."""
+    question = reveal.question
+    blocks: list[Block] = [header(f"Answer · Day {reveal.day_number}")]
+    letter = question.correct_letter
+    if letter:
+        choice = question.choice(letter)
+        blocks += sections(
+            f"*Correct: {letter}.* {from_markdown(choice.text)} — {from_markdown(choice.why)}"
+        )
+    blocks += sections(from_markdown(question.answer))
+    if question.key_points:
+        points = "\n".join(f"• {from_markdown(point)}" for point in question.key_points)
+        blocks += sections(f"*Key points*\n{points}")
+    blocks += sections(f"*Results:* {summary(reveal.results)}")
+    blocks += written_answers(reveal.results)
+    return paginate(
+        f"Answer · Day {reveal.day_number}: {summary(reveal.results)}",
+        blocks,
+    )
+
+
+def written_answers(results: Results) -> list[Block]:
+    """Each member's written answer, escaped, split over sections when long."""
+    if not results.written:
+        return []
+    blocks = sections("*Written answers*")
+    for item in results.written:
+        blocks += sections(f"*{escape(item.member_name)}:* {escape(item.text)}")
+    return blocks
+
+
+def _fit(blocks: Iterable[Block]) -> tuple[Block, ...]:
+    """Keep a single message within 50 blocks: the head and the last block (the buttons)."""
+    items = list(blocks)
+    if len(items) <= limits.MESSAGE_BLOCKS:
+        return tuple(items)
+    note = context("_This question is too long for one message; it is shortened here._")
+    return (*items[: limits.MESSAGE_BLOCKS - 3], note, *items[-2:])

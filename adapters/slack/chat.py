@@ -1,0 +1,138 @@
+"""The Slack side of the core's Chat port: posts, reveals, and Slack errors as ChatError."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable
+from typing import Any
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.web.async_slack_response import AsyncSlackResponse
+
+from adapters.slack.blocks import Message, closed_post, question_post, reveal_messages, sections
+from bot.ports import ChatError, OutgoingPost, OutgoingReveal, SentPost
+
+log = logging.getLogger(__name__)
+PLATFORM = "slack"
+
+_TOKEN = "Slack refused the bot token ({code}): reinstall the app or update SLACK_BOT_TOKEN, then `/qotd resume`."
+# Errors that will not go away by retrying: the subscription is paused with this reason.
+PERMANENT = {
+    "not_in_channel": "The app is not a member of this channel: invite it (`/invite @qotd`), then `/qotd resume`.",
+    "channel_not_found": "The channel was not found: it was deleted, or the app was removed from it. Invite the app again, then `/qotd resume`.",
+    "is_archived": "The channel is archived: unarchive it, then `/qotd resume`.",
+    "missing_scope": "The app lacks a permission scope it needs: reinstall it from slack-manifest.yml, then `/qotd resume`.",
+    "restricted_action": "Slack does not allow the app to post in this channel (posting is restricted).",
+    "ekm_access_denied": "Slack does not allow the app to post here (EKM access denied).",
+    "team_access_not_granted": "The app's token has no access to this workspace.",
+    **{
+        code: _TOKEN.format(code=code)
+        for code in (
+            "invalid_auth",
+            "not_authed",
+            "token_revoked",
+            "token_expired",
+            "account_inactive",
+            "not_allowed_token_type",
+        )
+    },
+}
+NETWORK_ERRORS = (aiohttp.ClientError, TimeoutError)
+# A reply in a thread whose parent message is gone: post in the channel instead.
+_PARENT_GONE = {"thread_not_found", "message_not_found"}
+
+
+def chat_error(error: Exception) -> ChatError:
+    """A Slack or network failure as the core's ChatError (permanent or retried next tick)."""
+    if isinstance(error, SlackApiError):
+        status = error.response.status_code
+        code = str(error.response.get("error") or f"HTTP {status}")
+        if code in PERMANENT:
+            return ChatError(PERMANENT[code], permanent=True)
+        if status in (401, 403, 404):
+            return ChatError(f"Slack refused the request ({code}).", permanent=True)
+        return ChatError(f"Slack failed the request ({code}); it is retried.", permanent=False)
+    return ChatError(f"Slack could not be reached ({type(error).__name__}).", permanent=False)
+
+
+class SlackChat:
+    """Posts questions and reveals with the bot token's client."""
+
+    def __init__(self, client: AsyncWebClient) -> None:
+        self.client = client
+
+    @property
+    def platform(self) -> str:
+        return PLATFORM
+
+    async def send_question(self, post: OutgoingPost) -> SentPost:
+        """Post the question; with `thread` on, open the discussion thread under it."""
+        channel = post.channel.channel_id
+        response = await _call(self._post(channel, question_post(post)))
+        ts = str(response["ts"])
+        if not post.thread:
+            return SentPost(message_ref=ts)
+        try:
+            await self._post(channel, _thread_opener(), thread_ts=ts)
+        except (SlackApiError, *NETWORK_ERRORS) as error:
+            # The question is out; failing now would post it twice on the next tick.
+            log.warning("could not open the thread of post=%s: %s", post.post_id, error)
+        return SentPost(message_ref=ts, thread_ref=ts)
+
+    async def send_reveal(self, reveal: OutgoingReveal) -> None:
+        """Post the reveal in the post's thread, then mark the post closed."""
+        channel = reveal.channel.channel_id
+        parent = reveal.thread_ref or reveal.message_ref
+        first, *rest = reveal_messages(reveal)
+        try:
+            await self._post(channel, first, thread_ts=parent)
+        except SlackApiError as error:
+            if parent is None or error.response.get("error") not in _PARENT_GONE:
+                raise chat_error(error) from error
+            parent = None  # the post was deleted: reveal in the channel itself
+            await _call(self._post(channel, first))
+        except NETWORK_ERRORS as error:
+            raise chat_error(error) from error
+        for message in rest:
+            try:
+                await self._post(channel, message, thread_ts=parent)
+            except (SlackApiError, *NETWORK_ERRORS) as error:
+                log.warning("reveal of post=%s only partly posted: %s", reveal.post_id, error)
+                break
+        if reveal.message_ref is not None:
+            closed = closed_post(reveal)
+            try:
+                await self.client.chat_update(
+                    channel=channel, ts=reveal.message_ref, text=closed.text, blocks=closed.dicts()
+                )
+            except (SlackApiError, *NETWORK_ERRORS) as error:
+                # The reveal is out; the old buttons answer "closed" anyway.
+                log.warning("could not mark post=%s closed: %s", reveal.post_id, error)
+
+    async def _post(
+        self, channel: str, message: Message, thread_ts: str | None = None
+    ) -> AsyncSlackResponse:
+        return await self.client.chat_postMessage(
+            channel=channel,
+            text=message.text,
+            blocks=message.dicts(),
+            thread_ts=thread_ts,
+            unfurl_links=False,
+            unfurl_media=False,
+        )
+
+
+def _thread_opener() -> Message:
+    return Message(
+        "Discuss the question here",
+        tuple(sections("Discuss the question here. The answer is revealed in this thread.")),
+    )
+
+
+async def _call(request: Awaitable[Any]) -> Any:
+    try:
+        return await request
+    except (SlackApiError, *NETWORK_ERRORS) as error:
+        raise chat_error(error) from error

@@ -1,0 +1,239 @@
+"""`/qotd <subcommand>`: each subcommand translates its words into one service call."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack import replies, schedule
+from adapters.slack.blocks import Message
+from adapters.slack.identity import AdminCheck, mentioned_members
+from adapters.slack.ids import ViewContext
+from adapters.slack.mrkdwn import escape, user_mention
+from adapters.slack.views import schedule_modal
+from bot.domain.identity import ChannelRef, MemberRef
+from bot.domain.periods import Period, Scope
+from bot.errors import QotdError
+from bot.ports import Chat
+from bot.services import boards, members, posting, quiz, subscriptions
+from bot.services.access import Actor
+from bot.services.context import Core
+from bot.services.today import today
+
+HELP = """\
+*qotd: one machine-learning interview question a day*
+*For everyone*
+• `/qotd today`: the current question, with its answer buttons
+• `/qotd leaderboard [week|month|all] [group|channel]`
+• `/qotd streak [@member]` · `/qotd stats` · `/qotd topics`
+• `/qotd quiz [topic] [difficulty] [count]`: a private practice quiz
+• `/qotd forget-me`: delete everything qotd stored about you
+*For admins* (workspace admins and owners, or members listed with `admins`)
+• `/qotd schedule` opens a form; or `/qotd schedule 09:00 Europe/Berlin mon-fri [reveal after 8h] [topics a,b] [difficulty beginner] [thread] [mention @group]`
+• `/qotd status` · `pause` · `resume` · `skip` · `queue <question-id>` · `post-now` · `unsubscribe`
+• `/qotd admins @a @b`: members who may run admin commands in this channel (workspace admins only)"""
+
+
+@dataclass(frozen=True, slots=True)
+class Invocation:
+    """One `/qotd` call: who, where, and the tools to answer."""
+
+    core: Core
+    chats: Mapping[str, Chat]
+    client: AsyncWebClient
+    channel: ChannelRef
+    member: MemberRef
+    trigger_id: str | None = None
+
+    async def actor(self) -> Actor:
+        return await AdminCheck(self.client).actor(self.member)
+
+
+Handler = Callable[[Invocation, str], Awaitable[Message | None]]
+
+
+async def run(invocation: Invocation, text: str) -> Message | None:
+    """Run `/qotd <text>`; the reply to show privately, if any."""
+    word, _, rest = text.strip().partition(" ")
+    name = word.lower() or "help"
+    handler = HANDLERS.get(name)
+    if handler is None:
+        raise QotdError(f"Unknown subcommand `{escape(word)}`. Try `/qotd help`.")
+    return await handler(invocation, rest.strip())
+
+
+async def _help(_: Invocation, __: str) -> Message:
+    return replies.text(HELP)
+
+
+async def _schedule(inv: Invocation, args: str) -> Message | None:
+    if not args:
+        await _open_schedule_modal(inv)
+        return None
+    request = schedule.from_words(args)
+    status = await subscriptions.schedule_channel(
+        inv.core,
+        inv.channel,
+        await inv.actor(),
+        request.schedule,
+        pack=request.pack,
+        difficulties=request.difficulties,
+        topics=request.topics,
+        thread=request.thread,
+        mention=request.mention,
+    )
+    return scheduled_reply(status)
+
+
+def scheduled_reply(status: subscriptions.ChannelStatus) -> Message:
+    """The reply to a saved schedule: its status."""
+    message = replies.status(status)
+    return Message(message.text, (*replies.text("*Scheduled.*").blocks, *message.blocks))
+
+
+async def _open_schedule_modal(inv: Invocation) -> None:
+    if inv.trigger_id is None:
+        raise QotdError(schedule.USAGE)
+    try:
+        current = (await subscriptions.channel_status(inv.core, inv.channel)).subscription
+    except QotdError:
+        current = None
+    pack = inv.core.library.pack(current.pack if current else inv.core.default_pack)
+    where = ViewContext(inv.channel.group_id, inv.channel.channel_id)
+    await inv.client.views_open(
+        trigger_id=inv.trigger_id, view=schedule_modal(where, list(pack.topics), current)
+    )
+
+
+async def _status(inv: Invocation, _: str) -> Message:
+    return replies.status(await subscriptions.channel_status(inv.core, inv.channel))
+
+
+async def _pause(inv: Invocation, _: str) -> Message:
+    await subscriptions.pause(inv.core, inv.channel, await inv.actor())
+    return replies.text("Paused. `/qotd resume` starts again from the next scheduled time.")
+
+
+async def _resume(inv: Invocation, _: str) -> Message:
+    status = await subscriptions.resume(inv.core, inv.channel, await inv.actor())
+    message = replies.status(status)
+    return Message(message.text, (*replies.text("*Resumed.*").blocks, *message.blocks))
+
+
+async def _skip(inv: Invocation, _: str) -> Message:
+    skipped = await subscriptions.skip_next(inv.core, inv.channel, await inv.actor())
+    return replies.text(f"Skipped `{escape(skipped.id)}`; it comes back in the next round.")
+
+
+async def _queue(inv: Invocation, args: str) -> Message:
+    if not args:
+        raise QotdError("Usage: `/qotd queue <question-id>` (`qotd content export` lists ids).")
+    question = await subscriptions.queue_question(inv.core, inv.channel, await inv.actor(), args)
+    return replies.text(f"Queued `{escape(question.id)}` for the next post.")
+
+
+async def _unsubscribe(inv: Invocation, _: str) -> Message:
+    await subscriptions.unsubscribe(inv.core, inv.channel, await inv.actor())
+    return replies.text("Schedule removed. Members keep their points.")
+
+
+async def _post_now(inv: Invocation, _: str) -> Message:
+    post = await posting.post_now(inv.core, inv.chats, inv.channel, await inv.actor())
+    return replies.text(f"Posted today's question (day {post.day_number}).")
+
+
+async def _admins(inv: Invocation, args: str) -> Message:
+    listed = mentioned_members(args)
+    if not listed and args.strip().lower() != "none":
+        raise QotdError("Usage: `/qotd admins @a @b` (or `/qotd admins none` to clear the list).")
+    actor = await inv.actor()
+    if not actor.is_admin:
+        # Listed admins may run admin commands, but only the workspace decides who they are.
+        raise QotdError("Only workspace admins and owners can change the channel's admins.")
+    await subscriptions.set_admins(
+        inv.core, inv.channel, actor, [member.member_id for member in listed]
+    )
+    names = ", ".join(user_mention(member.member_id) for member in listed) or "nobody"
+    return replies.text(f"Channel admins: {names}.")
+
+
+async def _today(inv: Invocation, _: str) -> Message:
+    return replies.today(await today(inv.core, inv.channel, inv.member))
+
+
+async def _leaderboard(inv: Invocation, args: str) -> Message:
+    words = args.split()
+    period = Period.parse(words[0] if words else None)
+    scope = Scope.parse(words[1] if len(words) > 1 else None)
+    board = await boards.leaderboard(inv.core, inv.channel, inv.member, period, scope)
+    return replies.leaderboard(board)
+
+
+async def _streak(inv: Invocation, args: str) -> Message:
+    who = next(iter(mentioned_members(args)), inv.member)
+    value = await boards.member_streak(inv.core, inv.channel, who)
+    return replies.streak(who.label, value)
+
+
+async def _stats(inv: Invocation, _: str) -> Message:
+    return replies.stats(await boards.member_stats(inv.core, inv.member, inv.channel))
+
+
+async def _topics(inv: Invocation, _: str) -> Message:
+    pack = inv.core.library.pack(inv.core.default_pack)
+    counts = dict.fromkeys(pack.topics, 0)
+    for question in pack.questions:
+        for topic in question.topics:
+            counts[topic] += 1
+    lines = [
+        f"• `{escape(topic)}` ({counts[topic]}): {escape(text)}"
+        for topic, text in pack.topics.items()
+    ]
+    return replies.text("*Topics*\n" + "\n".join(lines))
+
+
+async def _quiz(inv: Invocation, args: str) -> Message:
+    words = args.lower().split()
+    levels = [word for word in words if word in ("beginner", "intermediate", "advanced")]
+    count = next((int(word) for word in words if word.isdigit()), None)
+    topics = [word for word in words if not word.isdigit() and word not in levels]
+    step = await quiz.start_quiz(
+        inv.core,
+        inv.member,
+        topic=topics[0] if topics else None,
+        difficulty=levels[0] if levels else None,
+        count=count,
+    )
+    return replies.quiz_step(step)
+
+
+async def _forget(inv: Invocation, _: str) -> Message:
+    removed = await members.forget_member(inv.core, inv.member)
+    return replies.text(
+        "Everything qotd stored about you is deleted."
+        if removed
+        else "Nothing was stored about you."
+    )
+
+
+HANDLERS: dict[str, Handler] = {
+    "help": _help,
+    "schedule": _schedule,
+    "status": _status,
+    "pause": _pause,
+    "resume": _resume,
+    "skip": _skip,
+    "queue": _queue,
+    "unsubscribe": _unsubscribe,
+    "post-now": _post_now,
+    "admins": _admins,
+    "today": _today,
+    "leaderboard": _leaderboard,
+    "streak": _streak,
+    "stats": _stats,
+    "topics": _topics,
+    "quiz": _quiz,
+    "forget-me": _forget,
+}

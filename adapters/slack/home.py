@@ -1,0 +1,58 @@
+"""The App Home tab: the member's stats and streaks, and the workspace leaderboard."""
+
+from __future__ import annotations
+
+from slack_sdk.models.views import View
+
+from adapters.slack.chat import PLATFORM
+from adapters.slack.mrkdwn import escape
+from adapters.slack.replies import PERIOD_TITLES
+from adapters.slack.views import home_view
+from bot.domain.identity import MemberRef
+from bot.domain.periods import Period, Scope
+from bot.services import boards
+from bot.services.context import Core
+from bot.services.groups import group_channels
+
+MAX_CHANNELS = 20
+
+
+async def build_home(core: Core, team_id: str, member: MemberRef) -> View:
+    """The Home tab as this member sees it now."""
+    stats = await boards.member_stats(core, member)
+    accuracy = f"{stats.accuracy:.0%}" if stats.accuracy is not None else "no picks yet"
+    parts = [
+        (
+            "Your stats",
+            f"Daily answers: {stats.daily_answers} ({stats.daily_correct}/{stats.daily_picks} "
+            f"picks right, {stats.written} written)\nQuiz answers: {stats.quiz_answers} "
+            f"({stats.quiz_correct} right)\nAccuracy: {accuracy}",
+        )
+    ]
+    channels = (await group_channels(core, PLATFORM, team_id))[:MAX_CHANNELS]
+    if not channels:
+        parts.append(
+            (
+                "Get started",
+                "No channel in this workspace has a schedule yet: an admin runs "
+                "`/qotd schedule` in a channel (after `/invite @qotd`).",
+            )
+        )
+        return home_view(parts)
+    streak_lines = []
+    for channel in channels:
+        streak = await boards.member_streak(core, channel, member)
+        streak_lines.append(
+            f"<#{channel.channel_id}>: streak {streak.current} (best {streak.best})"
+        )
+    parts.append(("Your streaks", "\n".join(streak_lines)))
+    board = await boards.leaderboard(core, channels[0], member, Period.WEEK, Scope.GROUP)
+    lines = [f"{entry.rank}. {escape(entry.name)} — {entry.points}" for entry in board.entries]
+    if board.me is not None and all(
+        entry.member_id != board.me.member_id for entry in board.entries
+    ):
+        lines.append(f"… you: #{board.me.rank} of {board.members} with {board.me.points} points")
+    parts.append(
+        (f"Leaderboard ({PERIOD_TITLES[board.period.value]})", "\n".join(lines) or "No points yet.")
+    )
+    return home_view(parts)

@@ -1,0 +1,179 @@
+"""Block Kit for private replies: answer feedback, quizzes, boards, status, stats."""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, PlainTextObject
+
+from adapters.slack import ids
+from adapters.slack.blocks import (
+    Message,
+    answer_buttons,
+    context,
+    describe,
+    header,
+    local_time,
+    question_body,
+    sections,
+)
+from adapters.slack.mrkdwn import escape, from_markdown, trim, user_mention
+from bot.domain.question import LETTERS, Question
+from bot.domain.scoring import Streak
+from bot.services.answers import AnswerReceipt
+from bot.services.boards import Leaderboard, MemberStats
+from bot.services.quiz import QuizFeedback, QuizStep
+from bot.services.subscriptions import ChannelStatus
+from bot.services.today import Today
+
+PERIOD_TITLES = {"week": "this week", "month": "this month", "all": "all time"}
+
+
+def text(mrkdwn: str) -> Message:
+    """A plain reply: its text, in sections so long text is split rather than refused."""
+    return Message(trim(mrkdwn, 300), tuple(sections(mrkdwn)))
+
+
+def _choice_line(question: Question, letter: str) -> str:
+    choice = question.choice(letter)
+    return f"*{letter}.* {from_markdown(choice.text)} — {from_markdown(choice.why)}"
+
+
+def receipt(result: AnswerReceipt) -> Message:
+    """Feedback on a daily answer: right or not, why, points and streak."""
+    lines = []
+    question = result.question
+    if result.choice is not None:
+        verdict = "Right!" if result.correct else "Not quite."
+        lines.append(f"{verdict} {_choice_line(question, result.choice)}")
+        if not result.correct and question.correct_letter:
+            lines.append(f"The answer is {_choice_line(question, question.correct_letter)}")
+    if result.wrote:
+        lines.append("Written answer saved: it is shown beside the reference answer at the reveal.")
+    lines.append(f"+{result.points} points · streak {result.streak} (best {result.best_streak})")
+    return text("\n".join(lines))
+
+
+def quiz_step(step: QuizStep, prefix: list[Block] | None = None) -> Message:
+    """One quiz question with its letter buttons and a stop button."""
+    question = step.question
+    buttons = [
+        ButtonElement(
+            text=PlainTextObject(text=letter, emoji=False),
+            action_id=ids.quiz(step.quiz_id, step.position, letter),
+            value=letter,
+        )
+        for letter in LETTERS[: len(question.choices)]
+    ]
+    buttons.append(
+        ButtonElement(
+            text=PlainTextObject(text="Stop", emoji=False),
+            action_id=ids.quiz_stop(step.quiz_id),
+            value="stop",
+        )
+    )
+    blocks: list[Block] = [
+        *(prefix or []),
+        header(f"Quiz {step.position + 1}/{step.total}"),
+        context(describe(question)),
+        *question_body(question),
+        ActionsBlock(block_id=f"qotd-quiz-{step.quiz_id}-{step.position}", elements=buttons),
+    ]
+    return Message(f"Quiz question {step.position + 1} of {step.total}", tuple(blocks))
+
+
+def quiz_feedback(feedback: QuizFeedback) -> Message:
+    """Right or not with the why, then the next question or the score."""
+    question = feedback.question
+    lines = [
+        ("Right! " if feedback.correct else "Not quite. ") + _choice_line(question, feedback.choice)
+    ]
+    if not feedback.correct and question.correct_letter:
+        lines.append(f"The answer is {_choice_line(question, question.correct_letter)}")
+    verdict = sections("\n".join(lines))
+    if feedback.next is None:
+        done = sections(f"*Quiz done:* {feedback.score}/{feedback.total} right.")
+        return Message("Quiz done", tuple(verdict + done))
+    return quiz_step(feedback.next, prefix=verdict)
+
+
+def leaderboard(board: Leaderboard) -> Message:
+    title = f"Leaderboard ({board.scope.value}, {PERIOD_TITLES[board.period.value]})"
+    lines = [f"*{title}*"]
+    if not board.entries:
+        lines.append("No points yet.")
+    lines += [f"{entry.rank}. {escape(entry.name)} — {entry.points}" for entry in board.entries]
+    if board.me is not None and all(
+        entry.member_id != board.me.member_id for entry in board.entries
+    ):
+        lines.append(f"… you: #{board.me.rank} of {board.members} with {board.me.points} points")
+    return text("\n".join(lines))
+
+
+def streak(name: str, value: Streak) -> Message:
+    return text(f"{escape(name)}: streak {value.current} (best {value.best})")
+
+
+def stats(result: MemberStats) -> Message:
+    lines = [
+        f"*Daily answers:* {result.daily_answers} ({result.daily_correct}/{result.daily_picks} "
+        f"picks right, {result.written} written)",
+        f"*Quiz answers:* {result.quiz_answers} ({result.quiz_correct} right)",
+    ]
+    if result.accuracy is not None:
+        lines.append(f"*Accuracy:* {result.accuracy:.0%}")
+    if result.streak is not None:
+        lines.append(f"*Streak:* {result.streak.current} (best {result.streak.best})")
+    if result.topics:
+        lines.append("*By topic:*")
+        lines += [
+            f"• {escape(item.topic)}: {item.correct}/{item.answered} ({item.accuracy:.0%})"
+            for item in result.topics[:20]
+        ]
+    return text("\n".join(lines))
+
+
+def status(result: ChannelStatus) -> Message:
+    subscription = result.subscription
+    schedule = subscription.schedule
+    lines = [
+        f"*Schedule:* {escape(schedule.describe())}",
+        f"*Pack:* {escape(subscription.pack)} ({result.eligible} questions match "
+        f"{escape(subscription.filter.describe())})",
+    ]
+    if subscription.paused:
+        lines.append(f"*Paused:* {escape(subscription.pause_reason or 'yes')}")
+    elif result.next_post_at:
+        lines.append(
+            f"*Next post:* {escape(f'{result.next_post_at.astimezone(schedule.tz):%a %Y-%m-%d %H:%M}')} {escape(schedule.timezone)}"
+        )
+    if result.last_post is not None:
+        lines.append(f"*Last post:* {result.last_post.local_date} ({result.last_post.status})")
+    if result.queued:
+        lines.append(f"*Queued:* {escape(', '.join(result.queued))}")
+    if subscription.admins:
+        lines.append(
+            "*Channel admins:* " + ", ".join(map(user_mention, sorted(subscription.admins)))
+        )
+    if subscription.last_error:
+        lines.append(f"*Last error:* {escape(subscription.last_error)}")
+    return text("\n".join(lines))
+
+
+def today(current: Today) -> Message:
+    """The channel's latest question, with the answer buttons while it is open."""
+    state = "open" if current.open else "closed"
+    blocks: list[Block] = [
+        header(f"Day {current.post.day_number} ({state})"),
+        context(describe(current.question)),
+        *question_body(current.question, mark_correct=not current.open),
+    ]
+    notes = []
+    if current.my_choice:
+        notes.append(f"Your pick: {current.my_choice}")
+    if current.wrote:
+        notes.append("You sent a written answer.")
+    if current.open:
+        notes.append(f"Revealed {local_time(current.post.reveal_at, current.timezone)}.")
+        blocks.append(answer_buttons(current.post.id, current.question))
+    if notes:
+        blocks.append(context(" · ".join(notes)))
+    return Message(f"Day {current.post.day_number} ({state})", tuple(blocks))

@@ -1,0 +1,240 @@
+"""A local fake of the Slack Web API (aiohttp): records every call, fails any that breaks a
+documented limit, and can be told to fail the way Slack does (errors, 429, 5xx)."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from itertools import count
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+from tests.slack.checks import check_message, check_view
+
+TOKEN = "xoxb-test-token"
+TEAM = "T0TEAM"
+BOT_USER = "U0QOTD"
+
+
+@dataclass
+class Call:
+    method: str
+    args: dict[str, Any]
+    token: str | None
+
+
+@dataclass
+class Failure:
+    error: str | None = None
+    status: int = 200
+    retry_after: int | None = None
+
+
+@dataclass
+class FakeSlack:
+    token: str = TOKEN
+    calls: list[Call] = field(default_factory=list)
+    violations: list[str] = field(default_factory=list)
+    users: dict[str, dict[str, Any]] = field(default_factory=dict)
+    removed_from: set[str] = field(default_factory=set)
+    revoked: bool = False
+    socket_acks: list[dict[str, Any]] = field(default_factory=list)
+    _failures: dict[str, list[Failure]] = field(default_factory=lambda: defaultdict(list))
+    _ts: Any = field(default_factory=lambda: count(1))
+    _runner: web.AppRunner | None = None
+    url: str = ""
+    socket_envelopes: list[dict[str, Any]] = field(default_factory=list)
+    posted_ts: set[str] = field(default_factory=set)
+
+    # -- lifetime ---------------------------------------------------------------------------
+
+    async def start(self) -> FakeSlack:
+        app = web.Application()
+        app.router.add_route("*", "/api/{method}", self._api)
+        app.router.add_post("/response/{key}", self._response_url)
+        app.router.add_get("/socket", self._socket)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = self._runner.addresses[0][1]
+        self.url = f"http://127.0.0.1:{port}/"
+        return self
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    @property
+    def api_url(self) -> str:
+        return self.url + "api/"
+
+    def response_url(self, key: str) -> str:
+        return f"{self.url}response/{key}"
+
+    # -- programming failures ---------------------------------------------------------------
+
+    def fail(
+        self,
+        method: str,
+        error: str | None = None,
+        *,
+        status: int = 200,
+        retry_after: int | None = None,
+    ) -> None:
+        """The next call of `method` fails with a Slack error code, or an HTTP status."""
+        self._failures[method].append(Failure(error, status, retry_after))
+
+    # -- reading what was sent --------------------------------------------------------------
+
+    def called(self, method: str) -> list[Call]:
+        return [call for call in self.calls if call.method == method]
+
+    def posts(self) -> list[dict[str, Any]]:
+        """Top-level channel messages Slack accepted (not thread replies)."""
+        return [
+            c.args
+            for c in self.called("chat.postMessage")
+            if "ts" in c.args and not c.args.get("thread_ts")
+        ]
+
+    def thread(self, ts: str) -> list[dict[str, Any]]:
+        return [
+            c.args
+            for c in self.called("chat.postMessage")
+            if "ts" in c.args and c.args.get("thread_ts") == ts
+        ]
+
+    def responses(self) -> list[dict[str, Any]]:
+        """Messages sent through response_url (ephemeral replies to commands and buttons)."""
+        return [c.args for c in self.called("response_url")]
+
+    # -- the API ----------------------------------------------------------------------------
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        args = await _args(request)
+        auth = request.headers.get("Authorization", "")
+        token = auth.removeprefix("Bearer ") if auth else args.get("token")
+        self.calls.append(Call(method, args, token))
+        if self._failures.get(method):
+            failure = self._failures[method].pop(0)
+            headers = (
+                {"Retry-After": str(failure.retry_after)} if failure.retry_after is not None else {}
+            )
+            if failure.status != 200:
+                body = {"ok": False, "error": failure.error or "ratelimited"}
+                return web.json_response(body, status=failure.status, headers=headers)
+            return web.json_response({"ok": False, "error": failure.error})
+        if method == "apps.connections.open":
+            return web.json_response({"ok": True, "url": self.url.replace("http", "ws") + "socket"})
+        if self.revoked:
+            return web.json_response({"ok": False, "error": "token_revoked"})
+        if token != self.token:
+            return web.json_response({"ok": False, "error": "invalid_auth"})
+        handler = getattr(self, "_" + method.replace(".", "_"), None)
+        if handler is None:
+            return web.json_response({"ok": False, "error": "unknown_method"})
+        result: dict[str, Any] = handler(args)
+        return web.json_response(result)
+
+    async def _response_url(self, request: web.Request) -> web.Response:
+        args = await request.json()
+        self.calls.append(Call("response_url", args, None))
+        problems = check_message(args)
+        if problems:
+            self.violations += [f"response_url: {p}" for p in problems]
+            return web.json_response({"ok": False, "error": "invalid_blocks"}, status=400)
+        return web.Response(text="ok")
+
+    def _refuse(self, method: str, problems: list[str]) -> dict[str, Any] | None:
+        if not problems:
+            return None
+        self.violations += [f"{method}: {problem}" for problem in problems]
+        return {"ok": False, "error": "invalid_blocks", "errors": problems}
+
+    def _auth_test(self, _: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "ok": True,
+            "team_id": TEAM,
+            "team": "Study group",
+            "user_id": BOT_USER,
+            "user": "qotd",
+            "bot_id": "B0QOTD",
+        }
+
+    def _chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:
+        if args.get("channel") in self.removed_from:
+            return {"ok": False, "error": "not_in_channel"}
+        refused = self._refuse("chat.postMessage", check_message(args))
+        ts = f"1700000000.{next(self._ts):06d}"
+        if not refused:
+            self.posted_ts.add(ts)
+            args["ts"] = ts  # so tests can find the message, as Slack's history would
+        return refused or {"ok": True, "channel": args.get("channel"), "ts": ts}
+
+    def _chat_update(self, args: dict[str, Any]) -> dict[str, Any]:
+        if args.get("ts") not in self.posted_ts:
+            return {"ok": False, "error": "message_not_found"}
+        return self._refuse("chat.update", check_message(args)) or {
+            "ok": True,
+            "ts": args.get("ts"),
+        }
+
+    def _chat_postEphemeral(self, args: dict[str, Any]) -> dict[str, Any]:
+        if not args.get("user"):
+            return {"ok": False, "error": "user_not_in_channel"}
+        return self._refuse("chat.postEphemeral", check_message(args)) or {
+            "ok": True,
+            "message_ts": "1.1",
+        }
+
+    def _views_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        problems = [] if args.get("trigger_id") else ["trigger_id is required"]
+        view = _json(args.get("view"))
+        problems += check_view(view)
+        return self._refuse("views.open", problems) or {"ok": True, "view": {**view, "id": "V1"}}
+
+    def _views_publish(self, args: dict[str, Any]) -> dict[str, Any]:
+        problems = [] if args.get("user_id") else ["user_id is required"]
+        view = _json(args.get("view"))
+        problems += check_view(view)
+        return self._refuse("views.publish", problems) or {"ok": True, "view": view}
+
+    def _users_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        user = self.users.get(str(args.get("user")))
+        if user is None:
+            return {"ok": False, "error": "user_not_found"}
+        return {"ok": True, "user": user}
+
+    # -- Socket Mode ------------------------------------------------------------------------
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        await ws.send_json({"type": "hello", "num_connections": 1})
+        for envelope in self.socket_envelopes:
+            await ws.send_json(envelope)
+        async for message in ws:
+            if message.type == WSMsgType.TEXT:
+                self.socket_acks.append(json.loads(message.data))
+        return ws
+
+
+async def _args(request: web.Request) -> dict[str, Any]:
+    args: dict[str, Any] = dict(request.query)
+    if request.method == "POST" and request.can_read_body:
+        if request.content_type == "application/json":
+            args.update(await request.json())
+        else:
+            args.update(dict(await request.post()))
+    for key in ("blocks", "view"):
+        if isinstance(args.get(key), str):
+            args[key] = json.loads(args[key])
+    return args
+
+
+def _json(value: Any) -> dict[str, Any]:
+    return json.loads(value) if isinstance(value, str) else dict(value or {})

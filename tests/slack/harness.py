@@ -1,0 +1,147 @@
+"""Driving the real Bolt app the way Slack does: signed requests in, the fake API out."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from itertools import count
+from typing import Any
+
+from slack_bolt.authorization import AuthorizeResult
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
+
+from adapters.slack import SlackBolt, build_bolt
+from bot.clock import ManualClock
+from bot.domain.identity import ChannelRef
+from bot.services import posting
+from bot.services.context import Core
+from tests.slack import signing
+from tests.slack.checks import text_of
+from tests.slack.fake_api import BOT_USER, TEAM, TOKEN, FakeSlack
+
+_replies = count(1)
+CHANNEL_REF = ChannelRef("slack", TEAM, signing.CHANNEL)
+
+
+async def authorize(
+    enterprise_id: str | None, team_id: str | None, user_id: str | None
+) -> AuthorizeResult:
+    """A custom authorize: no auth.test round trip in unit tests."""
+    return AuthorizeResult(
+        enterprise_id=enterprise_id,
+        team_id=team_id,
+        bot_token=TOKEN,
+        bot_user_id=BOT_USER,
+        bot_id="B0QOTD",
+    )
+
+
+class SlackHarness:
+    """The Slack front end of a core, with helpers that act as members."""
+
+    def __init__(self, core: Core, fake: FakeSlack) -> None:
+        self.core = core
+        self.fake = fake
+        self.bolt: SlackBolt = build_bolt(
+            core,
+            api_url=fake.api_url,
+            bot_token=TOKEN,
+            signing_secret=signing.SECRET,
+            authorize=authorize,
+        )
+        self.last_view_response: BoltResponse | None = None
+        for name, admin in (("admin", True), ("alice", False), ("bob", False), ("carol", False)):
+            self.add_user(name, admin=admin)
+
+    def add_user(self, name: str, *, admin: bool = False) -> None:
+        uid = signing.user_id(name)
+        self.fake.users[uid] = {"id": uid, "name": name, "is_admin": admin, "is_owner": False}
+
+    @property
+    def chats(self) -> dict[str, Any]:
+        return {"slack": self.bolt.chat}
+
+    async def send(self, body: str, content_type: str, **signing_options: Any) -> BoltResponse:
+        """Dispatch one signed request and wait for the work it started."""
+        headers = signing.signed_headers(body, content_type, **signing_options)
+        response = await self.bolt.app.async_dispatch(AsyncBoltRequest(body=body, headers=headers))
+        await self.bolt.idle()
+        return response
+
+    async def command(self, user: str, text: str) -> str:
+        """`/qotd <text>` from a member; the private reply's text."""
+        start = len(self.fake.responses())
+        url = self.fake.response_url(f"r{next(_replies)}")
+        response = await self.send(signing.command(text, user, url), signing.FORM)
+        assert response.status == 200, response.body
+        return "\n".join(text_of(reply) for reply in self.fake.responses()[start:])
+
+    async def click(self, user: str, action_id: str, **options: Any) -> str:
+        """A button click; the text of the private replies it produced."""
+        start = len(self.fake.responses())
+        url = self.fake.response_url(f"r{next(_replies)}")
+        value = action_id.rsplit(":", 1)[-1]
+        body = signing.block_action(user, action_id, value, url, **options)
+        response = await self.send(body, signing.FORM)
+        assert response.status == 200, response.body
+        return "\n".join(text_of(reply) for reply in self.fake.responses()[start:])
+
+    def last_post(self) -> dict[str, Any]:
+        return self.fake.posts()[-1]
+
+    def post_buttons(self, post: dict[str, Any] | None = None) -> dict[str, str]:
+        """The action ids of a posted message's buttons, by their text (A-D, Write an answer)."""
+        message = post or self.last_post()
+        return {
+            element["text"]["text"]: element["action_id"]
+            for block in message["blocks"]
+            if block["type"] == "actions"
+            for element in block["elements"]
+        }
+
+    async def pick(self, user: str, letter: str) -> str:
+        post = self.last_post()
+        return await self.click(user, self.post_buttons(post)[letter], message_ts=post["ts"])
+
+    async def write(self, user: str, text: str) -> str:
+        """Click "Write an answer", then submit the modal Slack opened with `text`."""
+        post = self.last_post()
+        opened = len(self.fake.called("views.open"))
+        refusal = await self.click(
+            user, self.post_buttons(post)["Write an answer"], message_ts=post["ts"]
+        )
+        views = self.fake.called("views.open")
+        if len(views) == opened:
+            return refusal
+        view = views[-1].args["view"]
+        return await self.submit(
+            user, view, {"answer": {"text": {"type": "plain_text_input", "value": text}}}
+        )
+
+    async def submit(self, user: str, view: dict[str, Any], values: dict[str, Any]) -> str:
+        """Submit a modal; the text of the ephemeral messages it produced."""
+        start = len(self.fake.called("chat.postEphemeral"))
+        response = await self.send(signing.view_submission(user, view, values), signing.FORM)
+        assert response.status == 200, response.body
+        self.last_view_response = response
+        return "\n".join(
+            text_of(call.args) for call in self.fake.called("chat.postEphemeral")[start:]
+        )
+
+    async def event(self, inner: dict[str, Any], **options: Any) -> BoltResponse:
+        retry = options.pop("retry_num", None)
+        return await self.send(signing.event(inner, **options), signing.JSON, retry_num=retry)
+
+    async def advance(self, delta: timedelta) -> None:
+        """Move the clock, ticking at every due post and reveal as the heartbeat would."""
+        clock = self.core.clock
+        assert isinstance(clock, ManualClock)
+        target = clock.now() + delta
+        while True:
+            wake = await posting.next_wakeup(self.core, ["slack"], clock.now())
+            if wake is None or wake > target:
+                break
+            clock.advance_to(wake)
+            await posting.tick(self.core, self.chats)
+        clock.advance_to(target)
+        await posting.tick(self.core, self.chats)

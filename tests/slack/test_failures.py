@@ -1,0 +1,95 @@
+"""Slack failing: a removed app, a revoked token or a lost channel pause the schedule with a
+reason `status` shows; 429s wait for Retry-After; 5xx are retried on the next tick."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from bot.services.subscriptions import channel_status
+from tests.slack import signing
+from tests.slack.harness import CHANNEL_REF, SlackHarness
+
+
+async def _schedule(slack: SlackHarness) -> None:
+    await slack.command("admin", "schedule 09:00 UTC daily")
+
+
+@pytest.mark.parametrize(
+    ("error", "reason"),
+    [
+        ("not_in_channel", "not a member of this channel"),
+        ("channel_not_found", "channel was not found"),
+        ("token_revoked", "refused the bot token (token_revoked)"),
+        ("is_archived", "archived"),
+    ],
+)
+async def test_a_permanent_slack_error_pauses_the_channel_with_a_reason(slack, error, reason):
+    await _schedule(slack)
+    slack.fake.fail("chat.postMessage", error)
+
+    await slack.advance(timedelta(days=1))
+
+    status = await channel_status(slack.core, CHANNEL_REF)
+    assert status.subscription.paused
+    assert reason in (status.subscription.pause_reason or "")
+    assert reason in await slack.command("alice", "status")
+
+
+async def test_a_channel_the_app_was_removed_from_is_paused_on_the_next_post(slack):
+    await _schedule(slack)
+    slack.fake.removed_from.add(signing.CHANNEL)
+
+    await slack.advance(timedelta(days=1))
+
+    assert "/invite @qotd" in await slack.command("alice", "status")
+    slack.fake.removed_from.clear()
+    assert "Resumed" in await slack.command("admin", "resume")
+
+
+async def test_a_revoked_token_pauses_the_channel(slack):
+    await _schedule(slack)
+    slack.fake.revoked = True
+
+    await slack.advance(timedelta(days=1))
+
+    status = await channel_status(slack.core, CHANNEL_REF)
+    assert status.subscription.paused and "token_revoked" in (
+        status.subscription.pause_reason or ""
+    )
+
+
+async def test_a_rate_limited_post_waits_for_retry_after_and_goes_out(slack):
+    await _schedule(slack)
+    slack.fake.fail("chat.postMessage", status=429, retry_after=0)
+
+    await slack.advance(timedelta(days=1))
+
+    assert len(slack.fake.called("chat.postMessage")) == 2
+    assert len(slack.fake.posts()) == 1
+    assert not (await channel_status(slack.core, CHANNEL_REF)).subscription.paused
+
+
+async def test_a_server_error_is_retried_on_the_next_tick_without_pausing(slack, caplog):
+    await _schedule(slack)
+    slack.fake.fail("chat.postMessage", "internal_error", status=500)
+
+    await slack.advance(timedelta(hours=23))  # a tick at 09:00 fails, the next one posts
+
+    first, second = slack.fake.called("chat.postMessage")
+    assert "internal_error" in caplog.text and "it is retried" in caplog.text
+    assert "ts" not in first.args and "ts" in second.args
+    status = await channel_status(slack.core, CHANNEL_REF)
+    assert not status.subscription.paused and status.subscription.last_error is None
+
+
+async def test_a_reveal_whose_post_was_deleted_goes_to_the_channel(slack):
+    await _schedule(slack)
+    await slack.advance(timedelta(days=1))
+    slack.fake.fail("chat.postMessage", "thread_not_found")
+
+    await slack.advance(timedelta(hours=9))
+
+    last = slack.fake.called("chat.postMessage")[-1].args
+    assert "thread_ts" not in last and "Answer · Day 1" in str(last)

@@ -1,0 +1,109 @@
+"""Slack's requests over HTTP: signatures are verified, stale or forged requests get 401,
+every request is acknowledged at once, and a retried event is recorded once."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+
+import aiohttp
+import pytest
+
+from adapters.slack.runner import SlackFrontEnd
+from bot.services.subscriptions import channel_status
+from tests.slack import signing
+from tests.slack.fake_api import BOT_USER, TEAM
+from tests.slack.harness import CHANNEL_REF, SlackHarness
+
+
+@pytest.fixture
+async def server(slack: SlackHarness) -> AsyncIterator[str]:
+    """The front end's own HTTP server on a free local port; yields /slack/events' URL."""
+    front_end = SlackFrontEnd(slack.bolt, http=True, port=0, host="127.0.0.1")
+    task = asyncio.create_task(front_end.run())
+    await asyncio.wait_for(front_end.ready.wait(), 5)
+    try:
+        yield f"http://127.0.0.1:{front_end.port_bound}/slack/events"
+    finally:
+        await front_end.close()
+        await task
+
+
+async def _post(url: str, body: str, headers: dict[str, str]) -> tuple[int, float]:
+    started = time.monotonic()
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(url, data=body, headers=headers) as response,
+    ):
+        await response.read()
+        return response.status, time.monotonic() - started
+
+
+async def test_a_signed_command_over_http_is_acknowledged_at_once(slack, server):
+    body = signing.command("help", "alice", slack.fake.response_url("http"))
+
+    status, seconds = await _post(server, body, signing.signed_headers(body, signing.FORM))
+    await slack.bolt.idle()
+
+    assert status == 200 and seconds < 3
+    assert "/qotd schedule" in str(slack.fake.responses()[-1])
+
+
+async def test_a_bad_signature_is_refused_with_401(slack, server):
+    body = signing.command("help", "alice", slack.fake.response_url("forged"))
+    headers = signing.signed_headers(body, signing.FORM, secret="not-the-secret")
+
+    status, _ = await _post(server, body, headers)
+
+    assert status == 401
+    assert slack.fake.responses() == []
+
+
+async def test_a_stale_timestamp_is_refused_with_401(slack, server):
+    body = signing.command("help", "alice", slack.fake.response_url("stale"))
+    old = int(time.time()) - 10 * 60
+    headers = signing.signed_headers(body, signing.FORM, timestamp=old)
+
+    status, _ = await _post(server, body, headers)
+
+    assert status == 401
+    assert slack.fake.responses() == []
+
+
+async def test_a_retried_event_is_recorded_once(slack):
+    await slack.command("admin", "schedule 09:00 UTC daily")
+    removed = {
+        "type": "member_left_channel",
+        "user": BOT_USER,
+        "channel": signing.CHANNEL,
+        "team": TEAM,
+    }
+
+    await slack.event(removed, event_id="Ev0REMOVED")
+    assert (await channel_status(slack.core, CHANNEL_REF)).subscription.paused
+    await slack.command("admin", "resume")
+    response = await slack.event(removed, event_id="Ev0REMOVED", retry_num=1)
+
+    assert response.status == 200
+    assert not (await channel_status(slack.core, CHANNEL_REF)).subscription.paused
+
+
+async def test_a_retried_home_event_publishes_the_home_tab_once(slack):
+    opened = {"type": "app_home_opened", "user": signing.user_id("alice"), "tab": "home"}
+
+    await slack.event(opened, event_id="Ev0HOME")
+    await slack.event(opened, event_id="Ev0HOME", retry_num=1)
+    await slack.event(opened, event_id="Ev0HOME", retry_num=2)
+
+    assert len(slack.fake.called("views.publish")) == 1
+
+
+async def test_another_member_leaving_does_not_pause_the_channel(slack):
+    await slack.command("admin", "schedule 09:00 UTC daily")
+
+    await slack.event(
+        {"type": "member_left_channel", "user": signing.user_id("bob"), "channel": signing.CHANNEL}
+    )
+
+    assert not (await channel_status(slack.core, CHANNEL_REF)).subscription.paused

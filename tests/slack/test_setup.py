@@ -1,0 +1,65 @@
+"""Setting Slack up: clear messages for missing credentials, and a manifest that has what
+the app needs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from adapters.slack import create_front_end
+from bot.config import Settings
+from bot.errors import QotdError
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _settings(**values: str) -> Settings:
+    return Settings.model_validate(values)
+
+
+@pytest.mark.parametrize(
+    ("values", "http", "message"),
+    [
+        ({}, True, "SLACK_BOT_TOKEN"),
+        ({"SLACK_BOT_TOKEN": "xoxb-1"}, True, "SLACK_SIGNING_SECRET"),
+        ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s"}, False, "SLACK_APP_TOKEN"),
+    ],
+)
+def test_missing_credentials_are_one_clear_message(core, values, http, message):
+    with pytest.raises(QotdError, match=message):
+        create_front_end(core, _settings(**values), http=http, port=3000)
+
+
+def test_socket_mode_is_chosen_when_the_app_token_is_set(core):
+    settings = _settings(SLACK_BOT_TOKEN="xoxb-1", SLACK_APP_TOKEN="xapp-1")
+    front_end = create_front_end(core, settings, http=False, port=3000)
+    assert front_end.app_token == "xapp-1" and not front_end.http
+    assert front_end.chat.platform == "slack"
+
+
+def test_the_manifest_declares_the_command_scopes_interactivity_home_and_socket_mode():
+    manifest = yaml.safe_load((ROOT / "slack-manifest.yml").read_text(encoding="utf-8"))
+    features = manifest["features"]
+    settings = manifest["settings"]
+    (command,) = features["slash_commands"]
+    assert command["command"] == "/qotd" and command["should_escape"] is True
+    assert features["app_home"]["home_tab_enabled"] is True
+    assert settings["interactivity"]["is_enabled"] is True
+    assert settings["socket_mode_enabled"] is True
+    scopes = set(manifest["oauth_config"]["scopes"]["bot"])
+    assert {"commands", "chat:write", "users:read"} <= scopes
+    assert "app_home_opened" in settings["event_subscriptions"]["bot_events"]
+
+
+def test_the_walkthrough_covers_the_path_from_manifest_to_first_post():
+    text = (ROOT / "docs" / "slack.md").read_text(encoding="utf-8")
+    for step in (
+        "slack-manifest.yml",
+        "SLACK_BOT_TOKEN",
+        "SLACK_APP_TOKEN",
+        "--slack-http",
+        "/qotd schedule",
+    ):
+        assert step in text
