@@ -103,6 +103,23 @@ class Chat(Protocol):
 
 
 @runtime_checkable
+class FindsSent(Protocol):
+    """Front ends that can look on the platform for a message an earlier attempt sent.
+
+    A worker killed between sending and recording leaves a claimed post (or a reveal in
+    progress) that the next attempt would send again; looking first keeps it exactly-once.
+    """
+
+    async def find_question(self, post: OutgoingPost) -> SentPost | None:
+        """The already-posted question for this post id, if the channel has it."""
+        ...
+
+    async def find_reveal(self, reveal: OutgoingReveal) -> bool:
+        """Whether the reveal for this post id is already in the channel or thread."""
+        ...
+
+
+@runtime_checkable
 class DirectMessages(Protocol):
     """Front ends that can message a member privately (for opt-in nudges)."""
 

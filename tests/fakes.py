@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bot.domain.question import Question
 from bot.ports import ChatError, OutgoingPost, OutgoingReveal, SentPost
 
 
@@ -34,6 +35,23 @@ class RecordingChat:
         if self.fail_with is not None:
             raise self.fail_with
         self.reveals.append(reveal)
+
+    async def find_question(self, post: OutgoingPost) -> SentPost | None:
+        """Look in the channel for the post's message, as a real platform lookup would."""
+        for sent in self.posts:
+            if sent.post_id == post.post_id:
+                return SentPost(message_ref=f"msg-{sent.post_id}")
+        return None
+
+    async def find_reveal(self, reveal: OutgoingReveal) -> bool:
+        return any(sent.post_id == reveal.post_id for sent in self.reveals)
+
+    @staticmethod
+    def posts_question(question_id: str, core: object) -> Question:
+        """The pack question with this id (tests that send by hand need it)."""
+        question = core.library.find(question_id)  # type: ignore[attr-defined]
+        assert question is not None
+        return question
 
     @property
     def chats(self) -> dict[str, RecordingChat]:

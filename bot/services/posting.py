@@ -11,6 +11,7 @@ import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Literal
 
 from sqlalchemy.exc import IntegrityError
 
@@ -18,7 +19,16 @@ from bot.domain.identity import ChannelRef
 from bot.domain.post import Post, PostStatus
 from bot.domain.subscription import Subscription
 from bot.errors import NoOpenPost, QotdError
-from bot.ports import Chat, ChatError, OutgoingPost, OutgoingReveal, Results, WrittenAnswer
+from bot.ports import (
+    Chat,
+    ChatError,
+    FindsSent,
+    OutgoingPost,
+    OutgoingReveal,
+    Results,
+    SentPost,
+    WrittenAnswer,
+)
 from bot.services.access import Actor, admin_subscription
 from bot.services.context import Core
 from bot.services.nudges import send_due_nudges
@@ -143,12 +153,6 @@ async def send_post(core: Core, chats: Mapping[str, Chat], post: Post) -> bool |
         subscription = await uow.subscriptions.get(post.subscription_id)
         if subscription is None or subscription.paused:
             return None
-        if now - post.scheduled_at > core.grace:
-            await uow.posts.abandon(post.id, "not sent within the grace window")
-            log.warning(
-                "gave up post=%s subscription=%s: past the grace window", post.id, subscription.id
-            )
-            return False
         if not await uow.posts.take_lease(post.id, PostStatus.CLAIMED, now + core.lease, now):
             return None
         day_number = await uow.posts.visible_count(subscription.id) + 1
@@ -174,6 +178,21 @@ async def send_post(core: Core, chats: Mapping[str, Chat], post: Post) -> bool |
         mention=subscription.mention,
         thread=subscription.thread,
     )
+    # An earlier attempt may have reached the platform before its worker died: look first.
+    found = await _already_sent(core, chat, post, subscription, outgoing)
+    if found is False:
+        return False
+    if found is not None:
+        await _record_posted(core, post, subscription, found, day_number, reveal_at)
+        log.info("post=%s was already on the platform; recorded it without sending again", post.id)
+        return True
+    if now - post.scheduled_at > core.grace:
+        async with core.storage.write() as uow:
+            await uow.posts.abandon(post.id, "not sent within the grace window")
+        log.warning(
+            "gave up post=%s subscription=%s: past the grace window", post.id, subscription.id
+        )
+        return False
     try:
         sent = await chat.send_question(outgoing)
     except ChatError as error:
@@ -183,11 +202,7 @@ async def send_post(core: Core, chats: Mapping[str, Chat], post: Post) -> bool |
         log.exception("sending post=%s failed", post.id)
         await _fail(core, post, subscription, f"unexpected error: {type(error).__name__}", False)
         return False
-    async with core.storage.write() as uow:
-        await uow.posts.mark_posted(
-            post.id, sent.message_ref, sent.thread_ref, day_number, reveal_at, core.clock.now()
-        )
-        await uow.subscriptions.record_error(subscription.id, None, now)
+    await _record_posted(core, post, subscription, sent, day_number, reveal_at)
     log.info(
         "posted post=%s subscription=%s channel=%s question=%s day=%s",
         post.id,
@@ -197,6 +212,34 @@ async def send_post(core: Core, chats: Mapping[str, Chat], post: Post) -> bool |
         day_number,
     )
     return True
+
+
+async def _already_sent(
+    core: Core, chat: Chat, post: Post, subscription: Subscription, outgoing: OutgoingPost
+) -> SentPost | Literal[False] | None:
+    """On a retry, the platform's copy of this post if it has one; False if looking failed."""
+    if post.attempts == 0 or not isinstance(chat, FindsSent):
+        return None
+    try:
+        return await chat.find_question(outgoing)
+    except ChatError as error:
+        await _fail(core, post, subscription, error.reason, error.permanent)
+        return False
+
+
+async def _record_posted(
+    core: Core,
+    post: Post,
+    subscription: Subscription,
+    sent: SentPost,
+    day_number: int,
+    reveal_at: datetime,
+) -> None:
+    async with core.storage.write() as uow:
+        await uow.posts.mark_posted(
+            post.id, sent.message_ref, sent.thread_ref, day_number, reveal_at, core.clock.now()
+        )
+        await uow.subscriptions.record_error(subscription.id, None, core.clock.now())
 
 
 async def _fail(
@@ -262,8 +305,16 @@ async def reveal_post(core: Core, chats: Mapping[str, Chat], post: Post) -> bool
         thread_ref=post.thread_ref,
         results=Results(answered, picked, correct, fastest, written),
     )
+    chat = chats[subscription.channel.platform]
     try:
-        await chats[subscription.channel.platform].send_reveal(reveal)
+        # A reveal already in progress was interrupted: do not post it twice.
+        already = (
+            post.status is PostStatus.REVEALING
+            and isinstance(chat, FindsSent)
+            and await chat.find_reveal(reveal)
+        )
+        if not already:
+            await chat.send_reveal(reveal)
     except ChatError as error:
         await _fail(core, post, subscription, error.reason, error.permanent)
         return False

@@ -238,3 +238,79 @@ async def test_post_now_needs_an_admin(core, chat, channel):
     with pytest.raises(PermissionDenied):
         await posting.post_now(core, chat.chats, channel, Actor(member("mallory")))
     assert chat.posts == []
+
+
+async def test_a_worker_killed_after_sending_does_not_cause_a_duplicate(core, clock, chat, channel):
+    await subscribe(core, channel)
+    clock.set(datetime(2026, 3, 2, 8, 1, tzinfo=UTC))
+    await posting.claim_due_posts(core, ["test"])
+    row = (await post_rows(core))[0]
+    # The doomed worker takes the lease and reaches the platform, then dies before recording.
+    async with core.storage.write() as uow:
+        assert await uow.posts.take_lease(
+            row.id, PostStatus.CLAIMED, clock.now() + core.lease, clock.now()
+        )
+    async with core.storage.read() as uow:
+        claimed = await uow.posts.get(row.id)
+    outgoing = posting.OutgoingPost(
+        row.id, channel, chat.posts_question(row.question_id, core), 1, row.reveal_at, "UTC"
+    )
+    await chat.send_question(outgoing)
+    assert claimed is not None
+    clock.advance(core.lease + timedelta(seconds=1))
+    await posting.tick(core, chat.chats)
+    assert len(chat.posts) == 1
+    assert (await post_rows(core))[0].status == PostStatus.POSTED.value
+
+
+async def test_a_worker_killed_mid_reveal_does_not_reveal_twice(core, clock, chat, channel):
+    await subscribe(core, channel)
+    clock.set(datetime(2026, 3, 2, 8, 1, tzinfo=UTC))
+    await posting.tick(core, chat.chats)
+    clock.set(chat.posts[-1].reveal_at)
+    async with core.storage.read() as uow:
+        due = await uow.posts.due_reveals(["test"], clock.now())
+    # This worker sends the reveal and dies before recording it.
+    async with core.storage.write() as uow:
+        assert await uow.posts.take_lease(
+            due[0].id, PostStatus.REVEALING, clock.now() + core.lease, clock.now()
+        )
+    crashed = RecordingChat("test")
+    await posting.reveal_post(core, crashed.chats, due[0])  # lease is held: nothing happens
+    assert crashed.reveals == []
+    chat.reveals.append(
+        posting.OutgoingReveal(
+            due[0].id,
+            channel,
+            chat.posts[-1].question,
+            1,
+            None,
+            None,
+            posting.Results(0, 0, 0, None),
+        )
+    )
+    clock.advance(core.lease + timedelta(seconds=1))
+    await posting.tick(core, chat.chats)
+    assert len(chat.reveals) == 1
+    assert (await post_rows(core))[0].status == PostStatus.REVEALED.value
+
+
+async def test_a_post_found_on_the_platform_after_the_grace_window_is_recorded_not_missed(
+    core, clock, chat, channel
+):
+    await subscribe(core, channel)
+    clock.set(datetime(2026, 3, 2, 8, 1, tzinfo=UTC))
+    await posting.claim_due_posts(core, ["test"])
+    row = (await post_rows(core))[0]
+    async with core.storage.write() as uow:
+        await uow.posts.take_lease(
+            row.id, PostStatus.CLAIMED, clock.now() + core.lease, clock.now()
+        )
+    outgoing = posting.OutgoingPost(
+        row.id, channel, chat.posts_question(row.question_id, core), 1, row.reveal_at, "UTC"
+    )
+    await chat.send_question(outgoing)
+    clock.advance(core.grace + timedelta(hours=1))  # the bot was down for hours
+    await posting.tick(core, chat.chats)
+    assert len(chat.posts) == 1
+    assert (await post_rows(core))[0].status in (PostStatus.POSTED.value, PostStatus.REVEALED.value)
