@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 BUSY_TIMEOUT_MS = 10_000
+MIGRATION_LOCK = 0x716F7464  # "qotd": the advisory-lock key for schema upgrades
 _READ_ONLY = "qotd_read_only"
 
 
@@ -78,8 +79,15 @@ class Database:
                 yield connection
 
     async def upgrade(self) -> None:
-        """Bring the schema to the newest migration (runs inside the event loop)."""
+        """Bring the schema to the newest migration (runs inside the event loop).
+
+        Workers starting together on PostgreSQL take turns through an advisory lock held for
+        the migration's transaction, so only the first one migrates and the others find the
+        schema current.
+        """
         async with self.engine.begin() as connection:
+            if not self.is_sqlite:
+                await connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
             await connection.run_sync(_run_upgrade)
 
     async def dispose(self) -> None:

@@ -65,3 +65,35 @@ async def test_concurrent_writers_from_two_processes_lose_no_update_and_never_se
         assert await connection.scalar(select(counters.c.n)) == 400
     await first.dispose()
     await second.dispose()
+
+
+async def test_workers_starting_together_migrate_once(database_url, tmp_path):
+    """Several processes starting at once must not race to create the schema."""
+    import uuid
+
+    if database_url.startswith("sqlite"):
+        database_url = f"sqlite+aiosqlite:///{tmp_path / 'together.db'}"
+        schema = None
+    else:
+        schema = f"t_{uuid.uuid4().hex[:12]}"
+        admin = Database(database_url)
+        async with admin.engine.begin() as connection:
+            await connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+        await admin.dispose()
+    workers = [Database(database_url, schema=schema) for _ in range(4)]
+    try:
+        # Without coordination concurrent migrations deadlock on PostgreSQL: fail, don't hang.
+        await asyncio.wait_for(
+            asyncio.gather(*(worker.upgrade() for worker in workers)), timeout=60
+        )
+        async with workers[0].read() as connection:
+            version = await connection.exec_driver_sql("SELECT version_num FROM alembic_version")
+            assert len(version.all()) == 1
+    finally:
+        for worker in workers:
+            await worker.dispose()
+        if schema:
+            admin = Database(database_url)
+            async with admin.engine.begin() as connection:
+                await connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+            await admin.dispose()
