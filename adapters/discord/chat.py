@@ -1,4 +1,5 @@
-"""The core's Chat on Discord: post the daily question, post its reveal, close the original.
+"""The core's Chat on Discord: post the daily question, post its reveal, close the original,
+find what a crashed attempt already sent, and send members their private reminders.
 
 Discord errors become ChatErrors here: a missing permission (403) or a deleted channel (404)
 is permanent, so the core pauses the subscription with the reason `status` shows; server
@@ -16,11 +17,12 @@ from typing import Any
 import aiohttp
 import discord
 
-from adapters.discord import render
+from adapters.discord import markers, render, replies
 from adapters.discord.components import closed_view, post_view
 from adapters.discord.context import PLATFORM
 from adapters.discord.limits import pack_embeds
-from bot.ports import ChatError, OutgoingPost, OutgoingReveal, SentPost
+from adapters.discord.rating import rate_view
+from bot.ports import ChatError, OutgoingNudge, OutgoingPost, OutgoingReveal, SentPost
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +30,9 @@ NEEDED = "View Channel, Send Messages, Embed Links and Read Message History"
 # Discord allows 50 requests a second per bot; the scheduler's fan-out keeps well below it
 # so interaction replies always have room.
 SENDS_PER_SECOND = 25.0
+# How far back a retry looks for what a crashed attempt sent: one page of history. The lease
+# a crashed worker held lasts minutes, far less than 100 messages in a study channel.
+HISTORY = 100
 
 
 class Pacer:
@@ -48,7 +53,8 @@ class Pacer:
 
 
 class DiscordChat:
-    """Sends posts and reveals over discord.py's HTTP client (no gateway cache needed)."""
+    """Sends posts, reveals and reminders over discord.py's HTTP client (no gateway cache
+    needed); implements the core's Chat, FindsSent and DirectMessages."""
 
     def __init__(self, client: discord.Client, per_second: float = SENDS_PER_SECOND) -> None:
         self._client = client
@@ -76,6 +82,7 @@ class DiscordChat:
                 embed=render.post_embed(post),
                 view=post_view(post.post_id, post.question),
                 allowed_mentions=mentions,
+                nonce=markers.question_nonce(post.post_id),
             )
         thread_ref = await self._open_thread(message, post) if post.thread else None
         return SentPost(message_ref=str(message.id), thread_ref=thread_ref)
@@ -108,13 +115,17 @@ class DiscordChat:
                 fail_if_not_exists=False
             )
         async with self._platform_errors(channel_id, "post the answer"):
-            for batch in pack_embeds(embeds):
+            for part, batch in enumerate(pack_embeds(embeds)):
+                if part == 0 and reveal.results.written:
+                    extra["view"] = rate_view(reveal.post_id)
                 await self._pacer.wait()
                 await target.send(
                     embeds=batch,
                     **extra,
                     allowed_mentions=discord.AllowedMentions.none(),
+                    nonce=markers.reveal_nonce(reveal.post_id, part),
                 )
+                extra.pop("view", None)
         await self._close_original(reveal)
 
     async def _close_original(self, reveal: OutgoingReveal) -> None:
@@ -132,6 +143,66 @@ class DiscordChat:
             )
         except discord.HTTPException as error:
             log.warning("post=%s: could not mark the original closed: %s", reveal.post_id, error)
+
+    async def find_question(self, post: OutgoingPost) -> SentPost | None:
+        """The daily post an earlier attempt sent, found by its buttons in recent history;
+        its thread is opened now if that attempt died before opening it."""
+        channel_id = int(post.channel.channel_id)
+        channel = self._channel(channel_id, post.channel.group_id)
+        found = None
+        async with self._platform_errors(channel_id, "look for an earlier post"):
+            async for message in channel.history(limit=HISTORY):
+                if markers.is_question(message, post.post_id, self._bot_id()):
+                    found = message
+                    break
+        if found is None:
+            return None
+        # Discord gives a thread started from a message that message's id.
+        thread_ref = str(found.id) if found.flags.has_thread else None
+        if post.thread and thread_ref is None:
+            thread_ref = await self._open_thread(found, post)
+        return SentPost(message_ref=str(found.id), thread_ref=thread_ref)
+
+    async def find_reveal(self, reveal: OutgoingReveal) -> bool:
+        """Whether an earlier attempt posted this reveal (in the thread, or in the channel)."""
+        channel_id = int(reveal.channel.channel_id)
+        target = self._channel(int(reveal.thread_ref or channel_id), reveal.channel.group_id)
+        link = render.reveal_link(reveal)
+        async with self._platform_errors(channel_id, "look for an earlier answer"):
+            async for message in target.history(limit=HISTORY):
+                if markers.is_reveal(message, reveal.post_id, link, self._bot_id()):
+                    return True
+        return False
+
+    async def send_nudge(self, nudge: OutgoingNudge) -> None:
+        """The member's daily reminder, as a direct message."""
+        if self._client.user is None:
+            raise ChatError("not connected to Discord yet", permanent=False)
+        user_id = int(nudge.member.member_id)
+        await self._pacer.wait()
+        try:
+            channel = await self._client.create_dm(discord.Object(id=user_id))
+            await self._pacer.wait()
+            await channel.send(
+                replies.nudge(nudge), allowed_mentions=discord.AllowedMentions.none()
+            )
+        except discord.Forbidden as error:
+            # Usually the member does not accept direct messages from server members.
+            raise ChatError(
+                f"Discord refused a direct message to member {user_id} (403 "
+                f"{error.text or 'Forbidden'}): they may have closed their DMs.",
+                permanent=True,
+            ) from error
+        except (discord.HTTPException, aiohttp.ClientError, TimeoutError, OSError) as error:
+            raise ChatError(
+                f"Discord could not deliver a reminder ({type(error).__name__}).", permanent=False
+            ) from error
+
+    def _bot_id(self) -> int:
+        user = self._client.user
+        if user is None:
+            raise ChatError("not connected to Discord yet", permanent=False)
+        return user.id
 
     def _channel(self, channel_id: int, group_id: str) -> discord.PartialMessageable:
         if self._client.user is None:

@@ -2,7 +2,8 @@
 
 `setup_hook` registers the DynamicItem buttons (so posts from before a restart still answer)
 and the /qotd group, then syncs the commands: to one guild at once when
-QOTD_DISCORD_DEV_GUILD is set, else globally.
+QOTD_DISCORD_DEV_GUILD is set, else globally. A token Discord rejects stops the front end
+with one line naming the setting to fix (never the token).
 """
 
 from __future__ import annotations
@@ -16,11 +17,21 @@ from adapters.discord.chat import DiscordChat
 from adapters.discord.commands import QotdTree, build_group
 from adapters.discord.components import DYNAMIC_ITEMS, WRITTEN_MODAL, submit_written
 from adapters.discord.context import PLATFORM, Services
+from adapters.discord.rating import RateButton
 from bot.config import Settings
 from bot.errors import QotdError
 from bot.services.context import Core
 
 log = logging.getLogger(__name__)
+
+TOKEN_REJECTED = (
+    "Discord rejected the bot token (401 Unauthorized): set QOTD_DISCORD_TOKEN to the bot's "
+    "current token (Developer Portal > your application > Bot > Reset Token)."
+)
+
+
+class TokenRejected(RuntimeError):
+    """Discord refused the bot token, so the Discord front end cannot start."""
 
 
 def intents() -> discord.Intents:
@@ -41,7 +52,7 @@ class QotdClient(discord.Client):
 
     async def setup_hook(self) -> None:
         """Register buttons and commands before the gateway connects, then sync commands."""
-        self.add_dynamic_items(*DYNAMIC_ITEMS)
+        self.add_dynamic_items(*DYNAMIC_ITEMS, RateButton)
         self.tree.add_command(build_group())
         await self.sync_commands()
 
@@ -95,11 +106,17 @@ class DiscordFrontEnd:
 
     async def login(self) -> None:
         """Log in over HTTP and run `setup_hook`, without opening the gateway (tests use this)."""
-        await self.client.login(self._token)
+        try:
+            await self.client.login(self._token)
+        except discord.LoginFailure:
+            await self.close()
+            # `from None`: discord.py's chained 401 adds nothing the message does not say.
+            raise TokenRejected(TOKEN_REJECTED) from None
 
     async def run(self) -> None:
         """Log in, connect to the gateway and serve until closed."""
-        await self.client.start(self._token)
+        await self.login()
+        await self.client.connect()
 
     async def close(self) -> None:
         """Disconnect; safe to call more than once."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import discord
 from discord import app_commands
 
-from adapters.discord import admin_commands, member_commands
+from adapters.discord import admin_commands, member_commands, practice_commands
 from adapters.discord.errors import report
 
 GROUP_DESCRIPTION = "A daily machine-learning interview question for this channel"
@@ -33,7 +33,12 @@ def build_group() -> app_commands.Group:
         guild_only=True,
         allowed_contexts=app_commands.AppCommandContext(guild=True),
     )
-    for name, description, callback in (*admin_commands.COMMANDS, *member_commands.COMMANDS):
+    commands = (
+        *admin_commands.COMMANDS,
+        *member_commands.COMMANDS,
+        *practice_commands.COMMANDS,
+    )
+    for name, description, callback in commands:
         group.add_command(
             app_commands.Command(name=name, description=description, callback=callback)
         )

@@ -18,6 +18,7 @@ import discord
 from adapters.discord import limits, replies
 from adapters.discord.context import member_of, services_of
 from adapters.discord.errors import guarded
+from adapters.discord.markers import answer_id, write_id
 from bot.domain.question import LETTERS, Question
 from bot.services import answers, quiz
 from bot.services.quiz import QuizStep
@@ -40,7 +41,7 @@ class AnswerButton(
             discord.ui.Button(
                 label=letter,
                 style=discord.ButtonStyle.primary,
-                custom_id=f"qotd:answer:{post_id}:{letter}",
+                custom_id=answer_id(post_id, letter),
                 disabled=disabled,
             )
         )
@@ -73,7 +74,7 @@ class WriteButton(discord.ui.DynamicItem[Button], template=r"qotd:write:(?P<post
             discord.ui.Button(
                 label="Write an answer",
                 style=discord.ButtonStyle.secondary,
-                custom_id=f"qotd:write:{post_id}",
+                custom_id=write_id(post_id),
                 disabled=disabled,
             )
         )
@@ -151,17 +152,18 @@ async def submit_written(interaction: discord.Interaction, post_id: int) -> None
 
 class QuizButton(
     discord.ui.DynamicItem[Button],
-    template=r"qotd:quiz:(?P<quiz>\d+):(?P<position>\d+):(?P<letter>[A-D])",
+    template=r"qotd:(?P<kind>quiz|review):(?P<quiz>\d+):(?P<position>\d+):(?P<letter>[A-D])",
 ):
-    """A letter of a practice quiz question; the position guards against double clicks."""
+    """A letter of a practice quiz or review question; the position guards against double
+    clicks, and the kind (in the id, so it survives a restart) labels the replies."""
 
-    def __init__(self, quiz_id: int, position: int, letter: str) -> None:
-        self.quiz_id, self.position, self.letter = quiz_id, position, letter
+    def __init__(self, quiz_id: int, position: int, letter: str, kind: str = "quiz") -> None:
+        self.quiz_id, self.position, self.letter, self.kind = quiz_id, position, letter, kind
         super().__init__(
             discord.ui.Button(
                 label=letter,
                 style=discord.ButtonStyle.primary,
-                custom_id=f"qotd:quiz:{quiz_id}:{position}:{letter}",
+                custom_id=f"qotd:{kind}:{quiz_id}:{position}:{letter}",
             )
         )
 
@@ -169,7 +171,7 @@ class QuizButton(
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> QuizButton:
-        return cls(int(match["quiz"]), int(match["position"]), match["letter"])
+        return cls(int(match["quiz"]), int(match["position"]), match["letter"], match["kind"])
 
     async def callback(self, interaction: discord.Interaction) -> None:
         await guarded(interaction, lambda: self._answer(interaction))
@@ -185,22 +187,24 @@ class QuizButton(
         )
         step = feedback.next
         await interaction.edit_original_response(
-            content=replies.quiz_feedback(feedback),
+            content=replies.quiz_feedback(feedback, self.kind),
             embeds=[replies.quiz_embed(step)] if step else [],
             view=quiz_view(step) if step else None,
         )
 
 
-class QuizStopButton(discord.ui.DynamicItem[Button], template=r"qotd:quiz-stop:(?P<quiz>\d+)"):
-    """Ends a practice quiz early."""
+class QuizStopButton(
+    discord.ui.DynamicItem[Button], template=r"qotd:(?P<kind>quiz|review)-stop:(?P<quiz>\d+)"
+):
+    """Ends a practice quiz or review early."""
 
-    def __init__(self, quiz_id: int) -> None:
-        self.quiz_id = quiz_id
+    def __init__(self, quiz_id: int, kind: str = "quiz") -> None:
+        self.quiz_id, self.kind = quiz_id, kind
         super().__init__(
             discord.ui.Button(
                 label="Stop",
                 style=discord.ButtonStyle.secondary,
-                custom_id=f"qotd:quiz-stop:{quiz_id}",
+                custom_id=f"qotd:{kind}-stop:{quiz_id}",
             )
         )
 
@@ -208,7 +212,7 @@ class QuizStopButton(discord.ui.DynamicItem[Button], template=r"qotd:quiz-stop:(
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> QuizStopButton:
-        return cls(int(match["quiz"]))
+        return cls(int(match["quiz"]), match["kind"])
 
     async def callback(self, interaction: discord.Interaction) -> None:
         await guarded(interaction, lambda: self._stop(interaction))
@@ -218,7 +222,9 @@ class QuizStopButton(discord.ui.DynamicItem[Button], template=r"qotd:quiz-stop:(
         await quiz.stop_quiz(
             services_of(interaction).core, member_of(interaction.user), self.quiz_id
         )
-        await interaction.edit_original_response(content="Quiz stopped.", embeds=[], view=None)
+        await interaction.edit_original_response(
+            content=f"{self.kind.title()} stopped.", embeds=[], view=None
+        )
 
 
 DYNAMIC_ITEMS = (AnswerButton, WriteButton, QuizButton, QuizStopButton)
@@ -244,8 +250,9 @@ def closed_view(post_id: int, question: Question) -> discord.ui.View:
 
 
 def quiz_view(step: QuizStep) -> discord.ui.View:
+    """A-D and Stop for a quiz or review step."""
     view = discord.ui.View(timeout=None)
     for letter, _ in zip(LETTERS, step.question.choices, strict=False):
-        view.add_item(QuizButton(step.quiz_id, step.position, letter))
-    view.add_item(QuizStopButton(step.quiz_id))
+        view.add_item(QuizButton(step.quiz_id, step.position, letter, step.kind))
+    view.add_item(QuizStopButton(step.quiz_id, step.kind))
     return _stopped(view)

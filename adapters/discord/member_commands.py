@@ -1,5 +1,5 @@
 """Subcommands of /qotd for everyone: today, leaderboard, streak, stats, quiz, topics,
-forget-me and help. Each defers first, calls one service and replies privately."""
+forget-me and help. Each defers first, calls the services and replies privately."""
 
 from __future__ import annotations
 
@@ -9,12 +9,13 @@ from typing import Literal
 import discord
 from discord import app_commands
 
-from adapters.discord import autocomplete, limits, replies
+from adapters.discord import attachments, autocomplete, limits, replies
 from adapters.discord.admin_commands import Callback
 from adapters.discord.components import post_view, quiz_view
 from adapters.discord.context import channel_of, member_of, services_of
+from bot import pictures
 from bot.domain.periods import Period, Scope
-from bot.services import boards, members, quiz
+from bot.services import boards, members, progress, quiz
 from bot.services.today import today as current_post
 
 
@@ -39,22 +40,47 @@ async def today(interaction: discord.Interaction) -> None:
 @app_commands.describe(
     period="Which points: this week (default), this month or all time",
     scope="The whole server (default) or this channel only",
+    chart="Also draw the points of the last 8 weeks as a picture",
 )
 async def leaderboard(
     interaction: discord.Interaction,
     period: Literal["week", "month", "all"] = "week",
     scope: Literal["group", "channel"] = "group",
+    chart: bool = False,
 ) -> None:
-    """The top members, and your own rank."""
+    """The top members, and your own rank; with `chart`, the weekly points as a picture."""
     await _defer(interaction)
+    core = services_of(interaction).core
+    where, chosen = channel_of(interaction), Scope.parse(scope)
     board = await boards.leaderboard(
-        services_of(interaction).core,
-        channel_of(interaction),
-        member_of(interaction.user),
-        Period.parse(period),
-        Scope.parse(scope),
+        core, where, member_of(interaction.user), Period.parse(period), chosen
     )
-    await interaction.followup.send(embed=replies.leaderboard_embed(board), ephemeral=True)
+    embed = replies.leaderboard_embed(board)
+    if not chart:
+        await interaction.followup.send(embed=embed, ephemeral=True)
+        return
+    points = await progress.weekly_points(core, where, chosen)
+    limits.add_field(embed, "Weekly points", replies.weekly_points(points))
+    title = f"Weekly points ({chosen.value})"
+    picture = await attachments.draw(lambda: pictures.weekly_points_chart(points, title))
+    await _send_with_picture(interaction, embed, picture, "weekly-points.png", title)
+
+
+async def _send_with_picture(
+    interaction: discord.Interaction,
+    embed: discord.Embed,
+    picture: pictures.Picture | None,
+    filename: str,
+    alt_text: str,
+) -> None:
+    """The text embed with the picture attached, or with a note saying why it is missing."""
+    file = attachments.as_file(picture, filename, alt_text, interaction.filesize_limit)
+    if file is None:
+        embed.set_footer(text=attachments.missing_note(picture))
+        await interaction.followup.send(embed=embed, ephemeral=True)
+        return
+    embed.set_image(url=f"attachment://{filename}")
+    await interaction.followup.send(embed=embed, file=file, ephemeral=True)
 
 
 @app_commands.describe(member="Whose streak (default: yours)")
@@ -67,12 +93,18 @@ async def streak(interaction: discord.Interaction, member: discord.User | None =
 
 
 async def stats(interaction: discord.Interaction) -> None:
-    """Your answers, accuracy and accuracy by topic."""
+    """Your answers, accuracy by topic and review stats, with your progress card."""
     await _defer(interaction)
-    result = await boards.member_stats(
+    result = await progress.member_progress(
         services_of(interaction).core, member_of(interaction.user), channel_of(interaction)
     )
-    await interaction.followup.send(embed=replies.stats_embed(result), ephemeral=True)
+    embed = replies.stats_embed(result.stats, result.review)
+    # A fixed title: a display name would go through matplotlib's mathtext parser.
+    title = "Your progress"
+    picture = await attachments.draw(lambda: pictures.progress_card(result, title))
+    await _send_with_picture(
+        interaction, embed, picture, "progress.png", "Answers per day and accuracy by topic"
+    )
 
 
 @app_commands.describe(
@@ -124,9 +156,12 @@ async def forget_me(interaction: discord.Interaction) -> None:
 
 HELP = """\
 **Everyone**
-`/qotd today` the current question · `/qotd leaderboard` · `/qotd streak` · `/qotd stats`
-`/qotd quiz` a private practice quiz · `/qotd topics` · `/qotd forget-me`
+`/qotd today` the current question · `/qotd leaderboard [chart]` · `/qotd streak`
+`/qotd stats` your numbers and progress card · `/qotd topics` · `/qotd forget-me`
+`/qotd quiz` a private practice quiz · `/qotd review [count]` your due questions (spaced repetition)
+`/qotd remind time:08:00 [timezone]` a daily private reminder · `/qotd remind time:off` stops it
 Answer the daily post with its buttons: a letter for the quick check, or **Write an answer**.
+After the reveal, rate your written answer with **Again / Hard / Good / Easy**.
 **Admins (Manage Server)**
 `/qotd schedule` · `/qotd status` · `/qotd pause` · `/qotd resume` · `/qotd skip`
 `/qotd queue` · `/qotd post-now` · `/qotd reveal-now` · `/qotd unsubscribe`"""
@@ -141,7 +176,7 @@ COMMANDS: tuple[tuple[str, str, Callback], ...] = (
     ("today", "Show the current question and answer it", today),
     ("leaderboard", "The top members for a period, and your rank", leaderboard),
     ("streak", "A member's streak of answered posts here", streak),
-    ("stats", "Your answers, accuracy and accuracy by topic", stats),
+    ("stats", "Your answers, accuracy by topic, reviews and progress card", stats),
     ("quiz", "Start a private practice quiz", practice_quiz),
     ("topics", "The topics of the question bank", topics),
     ("forget-me", "Delete everything qotd stores about you", forget_me),

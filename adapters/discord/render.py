@@ -9,6 +9,7 @@ from __future__ import annotations
 import discord
 
 from adapters.discord import limits
+from adapters.discord.markers import jump_url
 from bot.domain.question import LETTERS, Difficulty, Question
 from bot.ports import OutgoingPost, OutgoingReveal, Results, WrittenAnswer
 
@@ -23,6 +24,7 @@ POST_TITLE = "Question of the day"
 REVEAL_TITLE = "Answer"
 WRITTEN_TITLE = "Written answers"
 HOW_TO_ANSWER = "Pick a letter for the quick check, or write an answer. Your feedback is private."
+HOW_TO_RATE = "Wrote an answer? Rate it against this one: the buttons schedule its review."
 
 
 def _fence(code: str) -> str:
@@ -97,6 +99,14 @@ def results_line(results: Results) -> str:
     return " · ".join(parts)
 
 
+def reveal_link(reveal: OutgoingReveal) -> str | None:
+    """The reveal title's link back to the question (also how a retry recognises it)."""
+    if not reveal.message_ref:
+        return None
+    channel = reveal.channel
+    return jump_url(channel.group_id, channel.channel_id, reveal.message_ref)
+
+
 def reveal_embed(reveal: OutgoingReveal) -> discord.Embed:
     """The reference answer, key points, the correct choice and the group's results."""
     question = reveal.question
@@ -110,12 +120,15 @@ def reveal_embed(reveal: OutgoingReveal) -> discord.Embed:
         description=lead
         + limits.clip(question.answer.strip(), limits.EMBED_DESCRIPTION - len(lead)),
         colour=REVEAL_COLOUR,
+        url=reveal_link(reveal),
     )
     if question.key_points:
         limits.add_field(
             embed, "Key points", "\n".join(f"• {point}" for point in question.key_points)
         )
     embed.add_field(name="Results", value=results_line(reveal.results), inline=False)
+    if reveal.results.written:
+        embed.set_footer(text=HOW_TO_RATE)
     return embed
 
 

@@ -10,10 +10,14 @@ import discord
 from adapters.discord import limits
 from adapters.discord.render import COLOURS, question_text
 from bot.domain.question import Question
+from bot.domain.review import Rating
 from bot.domain.scoring import Streak
+from bot.ports import OutgoingNudge
 from bot.services.answers import AnswerReceipt
 from bot.services.boards import Leaderboard, MemberStats
+from bot.services.progress import WeeklyPoints
 from bot.services.quiz import QuizFeedback, QuizStep
+from bot.services.review import ReviewStats
 from bot.services.subscriptions import ChannelStatus
 from bot.services.today import Today
 
@@ -72,7 +76,7 @@ def today_embed(current: Today) -> discord.Embed:
 def quiz_embed(step: QuizStep) -> discord.Embed:
     question = step.question
     embed = discord.Embed(
-        title=f"Quiz {step.position + 1}/{step.total} · {question.difficulty.value}",
+        title=f"{step.kind.title()} {step.position + 1}/{step.total} · {question.difficulty.value}",
         description=question_text(question),
         colour=COLOURS[question.difficulty],
     )
@@ -80,11 +84,13 @@ def quiz_embed(step: QuizStep) -> discord.Embed:
     return embed
 
 
-def quiz_feedback(feedback: QuizFeedback) -> str:
-    """Immediate feedback on a quiz answer, with the summary when the quiz is over."""
+def quiz_feedback(feedback: QuizFeedback, kind: str = "quiz") -> str:
+    """Immediate feedback on a quiz or review answer, with the summary when it is over."""
     lines = _pick_lines(feedback.question, feedback.choice, feedback.correct)
     if feedback.finished:
-        lines.append(f"**Quiz done:** {feedback.score}/{feedback.total} right.")
+        lines.append(f"**{kind.title()} done:** {feedback.score}/{feedback.total} right.")
+        if kind == "review":
+            lines.append("Each question comes back for review when it is due again.")
     return limits.clip("\n".join(lines), limits.CONTENT)
 
 
@@ -141,7 +147,48 @@ def status_embed(result: ChannelStatus) -> discord.Embed:
     return embed
 
 
-def stats_embed(result: MemberStats) -> discord.Embed:
+def review_lines(result: ReviewStats) -> str:
+    """Spaced-repetition stats: due today, retention and the weakest topics."""
+    lines = [f"Reviews due today: {result.due_today} (cards: {result.cards})"]
+    if result.retention is not None:
+        lines.append(f"Retention (30 days): {result.retention:.0%}")
+    if result.weakest:
+        weakest = ", ".join(f"{item.topic} {item.accuracy:.0%}" for item in result.weakest)
+        lines.append(f"Weakest topics: {weakest}")
+    return "\n".join(lines)
+
+
+def weekly_points(points: WeeklyPoints) -> str:
+    """The numbers of the weekly-points chart, as text (the chart's accessible twin)."""
+    return "\n".join(f"`{label}` {value}" for label, value in points.weeks) or "No weeks yet."
+
+
+def rated(rating: Rating) -> str:
+    return (
+        f"Rated **{rating.name.lower()}**: the question comes back for review when it is due "
+        "(`/qotd review`)."
+    )
+
+
+def nudge(outgoing: OutgoingNudge) -> str:
+    """The daily private reminder: reviews due, and streaks that today's answer would keep."""
+    lines = ["**qotd reminder**"]
+    if outgoing.due_reviews:
+        count = outgoing.due_reviews
+        lines.append(
+            f"• {count} review{'s' if count != 1 else ''} due: run `/qotd review` in your server."
+        )
+    for risk in outgoing.streaks_at_risk:
+        closes = discord.utils.format_dt(risk.closes_at, "R")
+        lines.append(
+            f"• Your {risk.streak}-day streak in <#{risk.channel.channel_id}> ends unless you "
+            f"answer today's question (answers close {closes})."
+        )
+    lines.append("`/qotd remind time:off` stops these reminders.")
+    return limits.clip("\n".join(lines), limits.CONTENT)
+
+
+def stats_embed(result: MemberStats, review: ReviewStats | None = None) -> discord.Embed:
     lines = [
         f"Daily answers: {result.daily_answers} ({result.daily_correct}/{result.daily_picks} "
         f"picks right, {result.written} written)",
@@ -154,6 +201,8 @@ def stats_embed(result: MemberStats) -> discord.Embed:
     embed = discord.Embed(
         title="Your stats", description="\n".join(lines), colour=discord.Colour.blurple()
     )
+    if review is not None:
+        limits.add_field(embed, "Review", review_lines(review))
     if result.topics:
         limits.add_field(
             embed,

@@ -9,13 +9,13 @@ import pytest
 
 from bot.services.context import Core
 from tests.discord.fake_api import FakeDiscord
-from tests.discord.harness import DiscordBot
+from tests.discord.harness import TOKEN, DiscordBot
 
 
 @pytest.fixture
 async def fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
     """The fake Discord API, with discord.py pointed at it; no limit may be broken."""
-    api = FakeDiscord()
+    api = FakeDiscord(token=TOKEN)
     monkeypatch.setattr(discord.http.Route, "BASE", await api.start())
     try:
         yield api

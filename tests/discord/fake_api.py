@@ -3,8 +3,13 @@
 It records every request, answers the routes qotd uses with Discord-shaped JSON, and refuses
 (400, and a recorded violation) any request that breaks a documented limit: message and embed
 sizes, components, modals, autocomplete, command definitions, mass or user pings, an
-interaction answered twice or after 3 seconds, a follow-up before the acknowledgement, and
+interaction answered twice or after 3 seconds, a follow-up before the acknowledgement, file
+uploads (count and size), nonces over 25 characters, history pages over 100 messages, and
 more than 50 requests a second. Tests assert `violations == []`.
+
+Like Discord, it checks the bot token (401 otherwise), returns the existing message for a
+repeated `enforce_nonce` nonce within a few minutes, gives a thread started from a message
+that message's id, and opens DM channels.
 """
 
 from __future__ import annotations
@@ -14,18 +19,24 @@ import itertools
 import json
 import re
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp import web
 
+from tests.discord.fake_interactions import ApiError, InteractionRoutes, InteractionState
 from tests.discord.fake_limits import (
-    choice_problems,
     command_problems,
     message_problems,
-    modal_problems,
     pings,
+)
+from tests.discord.fake_uploads import (
+    DEFAULT_FILE_LIMIT,
+    Upload,
+    attachment,
+    read_multipart,
+    upload_problems,
 )
 
 APP_ID = 900000000000000001
@@ -39,6 +50,9 @@ BOT_USER = {
     "bot": True,
 }
 ARCHIVE_DURATIONS = {60, 1440, 4320, 10080}
+NONCE_WINDOW = 300.0  # seconds Discord remembers an enforced nonce ("a few minutes")
+MAX_NONCE = 25
+HAS_THREAD = 1 << 5
 
 
 @dataclass
@@ -48,25 +62,6 @@ class Recorded:
     query: dict[str, str]
     body: Any
     status: int = 0
-
-
-@dataclass
-class InteractionState:
-    id: int
-    type: int
-    channel_id: int
-    received_at: float
-    message: dict[str, Any] | None = None
-    acked: int | None = None  # the callback type, once acknowledged
-    replies: list[dict[str, Any]] = field(default_factory=list)
-    modal: dict[str, Any] | None = None
-    choices: list[dict[str, Any]] | None = None
-
-
-class ApiError(Exception):
-    def __init__(self, status: int, code: int, message: str) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
 
 
 def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
@@ -85,10 +80,11 @@ def _now() -> str:
 # ---- the server ---------------------------------------------------------------------------
 
 
-class FakeDiscord:
+class FakeDiscord(InteractionRoutes):
     """The fake API. `start()` returns the base URL to put in `discord.http.Route.BASE`."""
 
-    def __init__(self, global_limit: int | None = 50) -> None:
+    def __init__(self, global_limit: int | None = 50, token: str | None = None) -> None:
+        self.token = token  # when set, requests must carry `Authorization: Bot <token>`
         self.requests: list[Recorded] = []
         self.violations: list[str] = []
         self.created: list[dict[str, Any]] = []  # channel messages, as first sent
@@ -98,6 +94,10 @@ class FakeDiscord:
         self.interactions: dict[str, InteractionState] = {}
         self.refusals: dict[int, ApiError] = {}
         self.rate_limits: deque[float] = deque()  # retry_after of upcoming 429s
+        self.nonces: dict[str, tuple[float, dict[str, Any]]] = {}  # enforced nonce -> message
+        self.dms: dict[int, dict[str, Any]] = {}  # recipient id -> DM channel
+        self.files: dict[int, bytes] = {}  # attachment id -> uploaded bytes
+        self.file_limit = DEFAULT_FILE_LIMIT
         self.global_limit = global_limit
         self.ack_window = 3.0  # seconds Discord waits for an interaction's acknowledgement
         self._recent: deque[float] = deque()
@@ -132,12 +132,9 @@ class FakeDiscord:
         self.global_limit = per_second
         self._recent.clear()
 
-    def expect(self, payload: dict[str, Any], now: float) -> None:
-        """Note an interaction as sent to the bot, to check how it is answered."""
-        message = payload.get("message")
-        self.interactions[payload["token"]] = InteractionState(
-            int(payload["id"]), payload["type"], int(payload["channel_id"]), now, message
-        )
+    def forget_nonces(self) -> None:
+        """Let Discord's few minutes of nonce memory pass: a repeat creates a new message."""
+        self.nonces.clear()
 
     def channel_messages(self, channel_id: int) -> list[dict[str, Any]]:
         return [m for m in self.created if int(m["channel_id"]) == channel_id]
@@ -147,7 +144,10 @@ class FakeDiscord:
     async def _handle(self, request: web.Request) -> web.Response:
         path = "/" + request.match_info["path"]
         body: Any = None
-        if request.can_read_body:
+        uploads: list[Upload] = []
+        if request.content_type.startswith("multipart/"):
+            body, uploads = await read_multipart(request)
+        elif request.can_read_body:
             raw = await request.read()
             if request.content_type == "application/json":
                 body = json.loads(raw)
@@ -158,7 +158,15 @@ class FakeDiscord:
         record = Recorded(request.method, path, dict(request.query), body)
         self.requests.append(record)
         try:
+            self._authorize(request, path)
             self._count(path)
+            if uploads:
+                self._violate(f"upload to {path}", upload_problems(body, uploads, self.file_limit))
+                described = {int(item["id"]): item for item in body.get("attachments") or []}
+                stored = [
+                    self._store(upload, described.get(upload.index, {})) for upload in uploads
+                ]
+                body = {**body, "attachments": stored}
             if self.rate_limits and path.startswith("/channels/"):
                 retry_after = self.rate_limits.popleft()
                 record.status = 429
@@ -177,6 +185,18 @@ class FakeDiscord:
             return _json({"code": error.code, "message": error.message, "errors": {}}, error.status)
         record.status = status
         return web.Response(status=204) if data is None else _json(data, status)
+
+    def _authorize(self, request: web.Request, path: str) -> None:
+        # Interaction callbacks and follow-ups are authorised by the interaction token instead.
+        if self.token is None or path.startswith(("/interactions/", "/webhooks/")):
+            return
+        if request.headers.get("Authorization") != f"Bot {self.token}":
+            raise ApiError(401, 0, "401: Unauthorized")
+
+    def _store(self, upload: Upload, described: dict[str, Any]) -> dict[str, Any]:
+        attachment_id = self.next_id()
+        self.files[attachment_id] = upload.data
+        return attachment(upload, attachment_id, described)
 
     def _count(self, path: str) -> None:
         if self.global_limit is None or path.startswith("/interactions/"):
@@ -202,6 +222,8 @@ class FakeDiscord:
             ("PUT", r"/applications/(\d+)/commands", self._sync),
             ("PUT", r"/applications/(\d+)/guilds/(\d+)/commands", self._sync),
             ("POST", r"/channels/(\d+)/messages", self._create),
+            ("GET", r"/channels/(\d+)/messages", self._history),
+            ("POST", r"/users/@me/channels", self._open_dm),
             ("PATCH", r"/channels/(\d+)/messages/(\d+)", self._edit),
             ("POST", r"/channels/(\d+)/messages/(\d+)/threads", self._thread),
             ("POST", r"/interactions/(\d+)/([^/]+)/callback", self._callback),
@@ -259,7 +281,7 @@ class FakeDiscord:
             "mention_everyone": False,
             "mentions": [],
             "mention_roles": [],
-            "attachments": [],
+            "attachments": body.get("attachments") or [],
             "embeds": body.get("embeds") or [],
             "components": body.get("components") or [],
             "pinned": False,
@@ -281,10 +303,68 @@ class FakeDiscord:
 
     async def _create(self, body: Any, query: Any, channel: str) -> tuple[Any, int]:
         self._refused(int(channel))
-        self._violate(f"POST /channels/{channel}/messages", message_problems(body))
+        nonce = body.get("nonce")
+        problems = message_problems(body)
+        if nonce is not None and len(str(nonce)) > MAX_NONCE:
+            problems.append(f"nonce {nonce!r} has {len(str(nonce))} characters (max {MAX_NONCE})")
+        self._violate(f"POST /channels/{channel}/messages", problems)
+        now = asyncio.get_running_loop().time()
+        if nonce is not None and body.get("enforce_nonce"):
+            seen = self.nonces.get(str(nonce))
+            if seen is not None and now - seen[0] <= NONCE_WINDOW:
+                return {**self.messages[int(seen[1]["id"])], "nonce": nonce}, 200
         message = self._message(int(channel), body)
         self.created.append(message)
-        return message, 200
+        if nonce is not None and body.get("enforce_nonce"):
+            self.nonces[str(nonce)] = (now, message)
+        return {**message, "nonce": nonce}, 200
+
+    async def _history(self, body: Any, query: Any, channel: str) -> tuple[Any, int]:
+        """A page of the channel's messages, newest first (Discord's order), as GET returns
+        them: current state, and no nonce (only the create response has it)."""
+        self._refused(int(channel))
+        limit = int(query.get("limit", 50))
+        if not 1 <= limit <= 100:
+            self._violate(f"GET /channels/{channel}/messages", [f"limit {limit} (1-100)"])
+        before = int(query.get("before", 2**63))
+        found = [
+            self.messages[int(message["id"])]
+            for message in reversed(self.channel_messages(int(channel)))
+            if int(message["id"]) < before
+        ]
+        return [self.public(message) for message in found[:limit]], 200
+
+    @staticmethod
+    def public(message: dict[str, Any]) -> dict[str, Any]:
+        """A stored message without the fake's own bookkeeping (keys starting with `_`)."""
+        return {key: value for key, value in message.items() if not key.startswith("_")}
+
+    async def _open_dm(self, body: Any, query: Any) -> tuple[Any, int]:
+        recipient = int(body.get("recipient_id") or 0)
+        self._refused(recipient)  # a refusal keyed by a user id: DMs closed, or no such user
+        channel = self.dms.get(recipient)
+        if channel is None:
+            channel = {
+                "id": str(self.next_id()),
+                "type": 1,
+                "last_message_id": None,
+                "recipients": [
+                    {
+                        "id": str(recipient),
+                        "username": f"user{recipient}",
+                        "discriminator": "0",
+                        "global_name": None,
+                        "avatar": None,
+                    }
+                ],
+            }
+            self.dms[recipient] = channel
+        return channel, 200
+
+    def dm_messages(self, user_id: int) -> list[dict[str, Any]]:
+        """Messages the bot sent to a member privately."""
+        channel = self.dms.get(user_id)
+        return self.channel_messages(int(channel["id"])) if channel else []
 
     async def _edit(self, body: Any, query: Any, channel: str, message_id: str) -> tuple[Any, int]:
         self._refused(int(channel))
@@ -306,9 +386,13 @@ class FakeDiscord:
             problems.append(f"thread name has {len(name)} characters (1-100)")
         if body.get("auto_archive_duration") not in ARCHIVE_DURATIONS:
             problems.append(f"auto_archive_duration {body.get('auto_archive_duration')}")
+        starter = self.messages.get(int(message_id))
+        if starter is not None and starter.get("thread"):
+            raise ApiError(400, 160004, "A thread has already been created for this message")
         self._violate("POST thread", problems)
         thread = {
-            "id": str(self.next_id()),
+            # Discord gives a thread started from a message the message's own id.
+            "id": message_id,
             "type": 11,
             "guild_id": None,
             "parent_id": channel,
@@ -326,85 +410,7 @@ class FakeDiscord:
             },
         }
         self.threads[int(thread["id"])] = thread
+        if starter is not None:
+            starter["thread"] = thread
+            starter["flags"] = int(starter.get("flags") or 0) | HAS_THREAD
         return thread, 201
-
-    # ---- interactions
-
-    def _interaction(self, token: str) -> InteractionState:
-        state = self.interactions.get(token)
-        if state is None:
-            self.violations.append(f"unknown interaction token {token}")
-            raise ApiError(404, 10062, "Unknown interaction")
-        return state
-
-    async def _callback(
-        self, body: Any, query: Any, interaction_id: str, token: str
-    ) -> tuple[Any, int]:
-        state = self._interaction(token)
-        if query.get("with_response") not in ("1", "true", "True"):
-            self.violations.append("interaction callback without with_response")
-        if state.acked is not None:
-            self.violations.append(f"interaction {interaction_id} acknowledged twice")
-            raise ApiError(400, 40060, "Interaction has already been acknowledged.")
-        elapsed = asyncio.get_running_loop().time() - state.received_at
-        if elapsed > self.ack_window:
-            self.violations.append(
-                f"interaction {interaction_id} acknowledged after {elapsed:.1f} s"
-            )
-            raise ApiError(404, 10062, "Unknown interaction")
-        kind = body.get("type")
-        data = body.get("data") or {}
-        allowed = {2: {4, 5, 9}, 3: {4, 5, 6, 7, 9}, 4: {8}, 5: {4, 5, 6, 7}}[state.type]
-        if kind not in allowed:
-            self._violate("callback", [f"response type {kind} to interaction type {state.type}"])
-        if kind == 9:
-            self._violate("modal", modal_problems(data))
-            state.modal = data
-        elif kind == 8:
-            self._violate("autocomplete", choice_problems(data.get("choices") or []))
-            state.choices = data.get("choices") or []
-        elif kind in (4, 7):
-            self._violate("callback message", message_problems(data, edit=kind == 7))
-        state.acked = kind
-        result: dict[str, Any] = {
-            "interaction": {
-                "id": interaction_id,
-                "type": state.type,
-                "response_message_loading": kind == 5,
-                "response_message_ephemeral": bool(int(data.get("flags") or 0) & 64),
-            }
-        }
-        if kind in (4, 5):
-            message = self._message(state.channel_id, data, 128 if kind == 5 else 0)
-            state.replies.append(message)
-            result["interaction"]["response_message_id"] = message["id"]
-            result["resource"] = {"type": kind, "message": message}
-        elif kind == 7 and state.message is not None:
-            state.message.update(data)
-            state.replies.append({**state.message, **data})
-        return result, 200
-
-    async def _followup(self, body: Any, query: Any, app: str, token: str) -> tuple[Any, int]:
-        state = self._interaction(token)
-        if state.acked is None:
-            self.violations.append("a follow-up before the interaction was acknowledged")
-            raise ApiError(404, 10015, "Unknown Webhook")
-        self._violate("follow-up", message_problems(body))
-        message = self._message(state.channel_id, body)
-        state.replies.append(message)
-        return message, 200
-
-    async def _edit_reply(
-        self, body: Any, query: Any, app: str, token: str, message_id: str
-    ) -> tuple[Any, int]:
-        state = self._interaction(token)
-        if state.acked is None:
-            self.violations.append("an edit before the interaction was acknowledged")
-            raise ApiError(404, 10015, "Unknown Webhook")
-        self._violate("edit reply", message_problems(body, edit=True))
-        base = state.message if state.acked in (6, 7) and state.message else {}
-        message = {**self._message(state.channel_id, {}), **base, **body}
-        if base:
-            base.update(body)
-        state.replies.append(message)
-        return message, 200

@@ -16,6 +16,7 @@ from typing import Any
 import discord
 
 from adapters.discord import PLATFORM, create_front_end
+from adapters.discord.chat import DiscordChat
 from adapters.discord.client import DiscordFrontEnd
 from bot.clock import ManualClock
 from bot.config import Settings
@@ -34,12 +35,13 @@ CHANNEL = ChannelRef(PLATFORM, str(payloads.GUILD_ID), str(payloads.CHANNEL_ID))
 
 
 def settings(**overrides: Any) -> Settings:
-    return Settings(
-        content_dir=FIXTURES / "packs",
-        default_pack="sample",
-        discord_token=TOKEN,  # type: ignore[arg-type]
+    values: dict[str, Any] = {
+        "content_dir": FIXTURES / "packs",
+        "default_pack": "sample",
+        "discord_token": TOKEN,
         **overrides,
-    )
+    }
+    return Settings(**values)
 
 
 def text_of(message: dict[str, Any]) -> str:
@@ -126,6 +128,11 @@ class DiscordBot:
     def client(self) -> discord.Client:
         assert self.front is not None
         return self.front.client
+
+    @property
+    def chat(self) -> DiscordChat:
+        assert self.front is not None
+        return self.front.chat
 
     @property
     def chats(self) -> dict[str, Any]:

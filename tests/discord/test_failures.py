@@ -94,3 +94,12 @@ async def test_the_fan_out_stays_under_the_global_rate_limit(bot, fake, library)
         await chat.send_question(post)
     assert asyncio.get_running_loop().time() - started >= 1.5
     assert len(fake.created) == 14
+
+
+async def test_reveal_now_tells_the_admin_when_discord_refuses_the_answer(bot, fake):
+    await schedule(bot)
+    await bot.advance(timedelta(days=1))
+    fake.refuse(payloads.CHANNEL_ID, 403, 50013, "Missing Permissions")
+    reply = await bot.command("reveal-now", "admin", admin=True)
+    assert "could not be posted yet" in reply.text
+    assert "Missing Permissions" in reply.text

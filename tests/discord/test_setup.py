@@ -13,7 +13,6 @@ from adapters.discord.client import ShardedQotdClient
 from adapters.discord.invite import invite_url, permissions
 from bot.config import Settings
 from bot.errors import QotdError
-from tests.discord.fake_api import ApiError
 from tests.discord.harness import DiscordBot, settings
 
 
@@ -62,17 +61,3 @@ async def test_commands_sync_to_the_dev_guild_when_set(core, fake):
     assert "4242" in fake.commands
     assert fake.commands["4242"][0]["name"] == "qotd"
     assert fake.commands["4242"][0]["contexts"] == [0]  # servers only
-
-
-async def test_a_rejected_token_stops_the_front_end_with_a_clear_error(core, fake):
-    fake_me = fake._me
-
-    async def unauthorized(body, query):
-        raise ApiError(401, 0, "401: Unauthorized")
-
-    fake._me = unauthorized  # type: ignore[method-assign]
-    bot = DiscordBot(core, fake)
-    with pytest.raises(discord.LoginFailure):
-        await bot.start()
-    await bot.close()
-    fake._me = fake_me  # type: ignore[method-assign]

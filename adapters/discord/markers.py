@@ -1,0 +1,86 @@
+"""How qotd recognises its own messages on Discord: nonces, custom ids and jump links.
+
+A worker can die after Discord accepted a message but before the database recorded it. Two
+things keep the retry from posting twice: each send carries a nonce derived from the post id
+with `enforce_nonce` (Discord returns the existing message for a repeat within a few
+minutes), and `DiscordChat.find_*` look through recent history for the markers below, which
+survive any delay: the post's button ids, and the reveal's rating-button ids or its title link
+back to the question.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import discord
+
+MAX_NONCE = 25  # Discord's limit on a nonce's length
+RATINGS = ("again", "hard", "good", "easy")
+
+
+def _nonce(kind: str, post_id: int, suffix: str = "") -> str:
+    decimal = f"qotd-{kind}{post_id}{suffix}"
+    if len(decimal) <= MAX_NONCE:
+        return decimal
+    # Past the limit Discord would refuse the message: base 36 keeps any 64-bit id short.
+    digits, rest = "", post_id
+    while rest:
+        rest, digit = divmod(rest, 36)
+        digits = "0123456789abcdefghijklmnopqrstuvwxyz"[digit] + digits
+    return f"qotd-{kind}~{digits}{suffix}"[:MAX_NONCE]
+
+
+def question_nonce(post_id: int) -> str:
+    """The nonce of the daily post's message."""
+    return _nonce("p", post_id)
+
+
+def reveal_nonce(post_id: int, part: int = 0) -> str:
+    """The nonce of the reveal's first message, or of its `part`-th follow-up."""
+    return _nonce("r", post_id, f".{part}" if part else "")
+
+
+def answer_id(post_id: int, letter: str) -> str:
+    return f"qotd:answer:{post_id}:{letter}"
+
+
+def write_id(post_id: int) -> str:
+    return f"qotd:write:{post_id}"
+
+
+def rate_id(post_id: int, rating: str) -> str:
+    return f"qotd:rate:{post_id}:{rating}"
+
+
+def jump_url(guild_id: str, channel_id: str, message_id: str) -> str:
+    """The link that opens a message in Discord."""
+    return f"https://discord.com/channels/{guild_id}/{channel_id}/{message_id}"
+
+
+def custom_ids(message: discord.Message) -> Iterator[str]:
+    """The custom ids of a message's buttons, in rows or at the top level."""
+    stack: list[Any] = list(message.components)
+    while stack:
+        component = stack.pop()
+        stack.extend(getattr(component, "children", []))
+        custom_id = getattr(component, "custom_id", None)
+        if isinstance(custom_id, str):
+            yield custom_id
+
+
+def is_question(message: discord.Message, post_id: int, bot_id: int) -> bool:
+    """Whether the bot posted this message as the daily post `post_id`."""
+    return message.author.id == bot_id and any(
+        custom_id == write_id(post_id) or custom_id.startswith(answer_id(post_id, ""))
+        for custom_id in custom_ids(message)
+    )
+
+
+def is_reveal(message: discord.Message, post_id: int, link: str | None, bot_id: int) -> bool:
+    """Whether the bot posted this message as the reveal of `post_id`."""
+    if message.author.id != bot_id:
+        return False
+    if any(custom_id.startswith(rate_id(post_id, "")) for custom_id in custom_ids(message)):
+        return True
+    return link is not None and any(embed.url == link for embed in message.embeds)
