@@ -12,7 +12,7 @@ from adapters.slack.schedule import ScheduleRequest
 from adapters.slack.views import write_modal
 from bot.domain.identity import ChannelRef, MemberRef
 from bot.errors import AnswersClosed, QotdError
-from bot.services import answers, quiz, subscriptions
+from bot.services import answers, quiz, review, subscriptions
 from bot.services.context import Core
 from bot.services.today import today
 
@@ -47,16 +47,23 @@ async def write(core: Core, member: MemberRef, post_id: int, text: str) -> Messa
 
 
 async def answer_quiz(
-    core: Core, member: MemberRef, quiz_id: int, position: int, letter: str
+    core: Core, member: MemberRef, quiz_id: int, position: int, letter: str, *, kind: str
 ) -> Message:
-    """A click on a quiz question's letter: feedback, then the next question or the score."""
+    """A click on a quiz (or review) letter: feedback, then the next question or the score."""
     feedback = await quiz.answer_quiz(core, member, quiz_id, letter, position)
-    return replies.quiz_feedback(feedback)
+    return replies.quiz_feedback(feedback, kind)
 
 
-async def stop_quiz(core: Core, member: MemberRef, quiz_id: int) -> Message:
+async def stop_quiz(core: Core, member: MemberRef, quiz_id: int, *, kind: str) -> Message:
     await quiz.stop_quiz(core, member, quiz_id)
+    if kind == "review":
+        return replies.text("Review stopped. `/qotd review` starts a new one.")
     return replies.text("Quiz stopped. `/qotd quiz` starts a new one.")
+
+
+async def rate(core: Core, member: MemberRef, post_id: int, rating: str) -> Message:
+    """A click on Again / Hard / Good / Easy under a reveal: rate your written answer."""
+    return replies.rated(await review.rate_written(core, member, post_id, rating))
 
 
 async def save_schedule(

@@ -19,6 +19,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack import actions, commands, ids, schedule
 from adapters.slack.blocks import Message
 from adapters.slack.chat import PLATFORM, SlackChat
+from adapters.slack.direct import CardFiles
 from adapters.slack.errors import Reply, guarded
 from adapters.slack.events import EventHandlers
 from adapters.slack.identity import channel_ref, interaction_team, interaction_user, member_ref
@@ -64,7 +65,8 @@ class SlackBolt:
         self.chats: dict[str, Chat] = {PLATFORM: chat}
         self._inflight: set[asyncio.Task[Any]] = set()
         self._events = RecentIds()
-        self._event_handlers = EventHandlers(core)
+        self.cards = CardFiles()
+        self._event_handlers = EventHandlers(core, self.cards)
         self._register()
 
     def _register(self) -> None:
@@ -75,6 +77,7 @@ class SlackBolt:
         app.action(ids.WRITE)(self._on_write)
         app.action(ids.QUIZ)(self._on_quiz)
         app.action(ids.QUIZ_STOP)(self._on_quiz_stop)
+        app.action(ids.RATE)(self._on_rate)
         app.view(ids.WRITE_VIEW)(self._on_write_view)
         app.view(ids.SCHEDULE_VIEW)(self._on_schedule_view)
         app.event("app_home_opened")(self._on_home_opened)
@@ -122,6 +125,7 @@ class SlackBolt:
             channel=channel_ref(command["team_id"], command["channel_id"]),
             member=member_ref(command["user_id"], command.get("user_name")),
             trigger_id=command.get("trigger_id"),
+            cards=self.cards,
         )
 
         async def work() -> None:
@@ -181,7 +185,7 @@ class SlackBolt:
 
         async def work() -> None:
             feedback = await actions.answer_quiz(
-                self.core, member, int(match[1]), int(match[2]), match[3]
+                self.core, member, int(match[2]), int(match[3]), match[4], kind=match[1]
             )
             await _respond(respond, feedback, replace=True)
 
@@ -197,10 +201,24 @@ class SlackBolt:
         member = interaction_user(body)
 
         async def work() -> None:
-            stopped = await actions.stop_quiz(self.core, member, int(match[1]))
+            stopped = await actions.stop_quiz(self.core, member, int(match[2]), kind=match[1])
             await _respond(respond, stopped, replace=True)
 
         await guarded("quiz-stop", work(), _replier(respond))
+
+    async def _on_rate(
+        self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond
+    ) -> None:
+        self._track()
+        await ack()
+        match = ids.RATE.match(action["action_id"])
+        assert match is not None
+        member = interaction_user(body)
+
+        async def work() -> None:
+            await _respond(respond, await actions.rate(self.core, member, int(match[1]), match[2]))
+
+        await guarded("rate", work(), _replier(respond))
 
     # -- modals ----------------------------------------------------------------------------
 

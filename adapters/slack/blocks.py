@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -25,10 +26,11 @@ from bot.ports import OutgoingPost, OutgoingReveal, Results
 
 @dataclass(frozen=True, slots=True)
 class Message:
-    """One Slack message: a short notification text and its blocks."""
+    """One Slack message: a short notification text, its blocks and optional metadata."""
 
     text: str
     blocks: tuple[Block, ...] = ()
+    metadata: dict[str, Any] | None = None
 
     def dicts(self) -> list[dict[str, object]]:
         """The blocks as JSON (slack_sdk validates each block's limits here)."""
@@ -127,7 +129,7 @@ def question_post(post: OutgoingPost) -> Message:
     text = f"Question of the day · Day {post.day_number}: {escape(trim(question.prompt, 300))}"
     if mention:
         text = f"{mention} {text}"
-    return Message(text, _fit(blocks))
+    return Message(text, _fit(blocks), ids.metadata(ids.POST_EVENT, post.post_id))
 
 
 def summary(results: Results) -> str:
@@ -168,10 +170,35 @@ def reveal_messages(reveal: OutgoingReveal) -> list[Message]:
         blocks += sections(f"*Key points*\n{points}")
     blocks += sections(f"*Results:* {summary(reveal.results)}")
     blocks += written_answers(reveal.results)
-    return paginate(
+    if reveal.results.written:
+        blocks += rating_buttons(reveal.post_id)
+    first, *rest = paginate(
         f"Answer · Day {reveal.day_number}: {summary(reveal.results)}",
         blocks,
     )
+    # Only the first message is marked: finding it means the reveal went out.
+    return [replace(first, metadata=ids.metadata(ids.REVEAL_EVENT, reveal.post_id)), *rest]
+
+
+RATINGS = ("again", "hard", "good", "easy")
+
+
+def rating_buttons(post_id: int) -> list[Block]:
+    """Again / Hard / Good / Easy for members who wrote an answer (the id carries the post)."""
+    buttons = [
+        ButtonElement(
+            text=PlainTextObject(text=rating.title(), emoji=False),
+            action_id=ids.rate(post_id, rating),
+            value=rating,
+        )
+        for rating in RATINGS
+    ]
+    return [
+        context(
+            "Wrote an answer? Rate it against the reference; it comes back for review when due."
+        ),
+        ActionsBlock(block_id=f"qotd-rate-{post_id}", elements=buttons),
+    ]
 
 
 def written_answers(results: Results) -> list[Block]:

@@ -11,8 +11,11 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
+from adapters.slack import ids, lookup
 from adapters.slack.blocks import Message, closed_post, question_post, reveal_messages, sections
-from bot.ports import ChatError, OutgoingPost, OutgoingReveal, SentPost
+from adapters.slack.direct import send_dm
+from adapters.slack.replies import nudge_message
+from bot.ports import ChatError, OutgoingNudge, OutgoingPost, OutgoingReveal, SentPost
 
 log = logging.getLogger(__name__)
 PLATFORM = "slack"
@@ -58,7 +61,8 @@ def chat_error(error: Exception) -> ChatError:
 
 
 class SlackChat:
-    """Posts questions and reveals with the bot token's client."""
+    """Posts questions, reveals and reminders with the bot token's client; finds its own
+    earlier posts by their message metadata (the core's FindsSent and DirectMessages)."""
 
     def __init__(self, client: AsyncWebClient) -> None:
         self.client = client
@@ -101,15 +105,72 @@ class SlackChat:
             except (SlackApiError, *NETWORK_ERRORS) as error:
                 log.warning("reveal of post=%s only partly posted: %s", reveal.post_id, error)
                 break
-        if reveal.message_ref is not None:
-            closed = closed_post(reveal)
+        await self._close(reveal)
+
+    async def _close(self, reveal: OutgoingReveal) -> None:
+        if reveal.message_ref is None:
+            return
+        closed = closed_post(reveal)
+        try:
+            await self.client.chat_update(
+                channel=reveal.channel.channel_id,
+                ts=reveal.message_ref,
+                text=closed.text,
+                blocks=closed.dicts(),
+            )
+        except (SlackApiError, *NETWORK_ERRORS) as error:
+            # The reveal is out; the old buttons answer "closed" anyway.
+            log.warning("could not mark post=%s closed: %s", reveal.post_id, error)
+
+    async def find_question(self, post: OutgoingPost) -> SentPost | None:
+        """The question an earlier, crashed attempt posted, found by its metadata."""
+        channel = post.channel.channel_id
+        try:
+            ts = await lookup.in_history(self.client, channel, ids.POST_EVENT, post.post_id)
+        except SlackApiError as error:
+            if lookup.cannot_look(error):
+                return None
+            raise chat_error(error) from error
+        except NETWORK_ERRORS as error:
+            raise chat_error(error) from error
+        if ts is None:
+            return None
+        return SentPost(message_ref=ts, thread_ref=ts if post.thread else None)
+
+    async def find_reveal(self, reveal: OutgoingReveal) -> bool:
+        """Whether the reveal is already in the thread (or the channel); if so, finish the
+        crashed attempt's last step and mark the post closed."""
+        try:
+            found = await self._find_reveal(reveal)
+        except SlackApiError as error:
+            if lookup.cannot_look(error):
+                return False
+            raise chat_error(error) from error
+        except NETWORK_ERRORS as error:
+            raise chat_error(error) from error
+        if found:
+            await self._close(reveal)
+        return found
+
+    async def _find_reveal(self, reveal: OutgoingReveal) -> bool:
+        channel = reveal.channel.channel_id
+        parent = reveal.thread_ref or reveal.message_ref
+        if parent is not None:
             try:
-                await self.client.chat_update(
-                    channel=channel, ts=reveal.message_ref, text=closed.text, blocks=closed.dicts()
+                ts = await lookup.in_thread(
+                    self.client, channel, parent, ids.REVEAL_EVENT, reveal.post_id
                 )
-            except (SlackApiError, *NETWORK_ERRORS) as error:
-                # The reveal is out; the old buttons answer "closed" anyway.
-                log.warning("could not mark post=%s closed: %s", reveal.post_id, error)
+                return ts is not None
+            except SlackApiError as error:
+                if error.response.get("error") not in lookup.PARENT_GONE:
+                    raise
+        # No thread, or its parent was deleted: the reveal went to the channel itself.
+        found = await lookup.in_history(self.client, channel, ids.REVEAL_EVENT, reveal.post_id)
+        return found is not None
+
+    async def send_nudge(self, nudge: OutgoingNudge) -> None:
+        """The member's daily reminder, by DM."""
+        await _call(send_dm(self.client, nudge.member.member_id, nudge_message(nudge)))
 
     async def _post(
         self, channel: str, message: Message, thread_ts: str | None = None
@@ -119,6 +180,7 @@ class SlackChat:
             text=message.text,
             blocks=message.dicts(),
             thread_ts=thread_ts,
+            metadata=message.metadata,
             unfurl_links=False,
             unfurl_media=False,
         )

@@ -7,14 +7,14 @@ from dataclasses import dataclass
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack import replies, schedule
+from adapters.slack import replies, schedule, study
 from adapters.slack.blocks import Message
+from adapters.slack.direct import CardFiles
 from adapters.slack.identity import AdminCheck, mentioned_members
 from adapters.slack.ids import ViewContext
 from adapters.slack.mrkdwn import escape, user_mention
 from adapters.slack.views import schedule_modal
 from bot.domain.identity import ChannelRef, MemberRef
-from bot.domain.periods import Period, Scope
 from bot.errors import QotdError
 from bot.ports import Chat
 from bot.services import boards, members, posting, quiz, subscriptions
@@ -26,9 +26,13 @@ HELP = """\
 *qotd: one machine-learning interview question a day*
 *For everyone*
 • `/qotd today`: the current question, with its answer buttons
-• `/qotd leaderboard [week|month|all] [group|channel]`
-• `/qotd streak [@member]` · `/qotd stats` · `/qotd topics`
+• `/qotd leaderboard [week|month|all] [group|channel] [chart]`: `chart` also sends the weekly points as a picture by DM
+• `/qotd streak [@member]` · `/qotd topics`
+• `/qotd stats`: your numbers, reviews due and weakest topics; the progress card by DM and in the Home tab
 • `/qotd quiz [topic] [difficulty] [count]`: a private practice quiz
+• `/qotd review [count]`: a private review of the questions due for you (spaced repetition)
+• `/qotd rate <again|hard|good|easy>`: after the reveal, rate your written answer (or use the buttons under the reveal)
+• `/qotd remind <HH:MM> [Time/Zone]` · `/qotd remind off`: one private reminder a day when reviews are due or a streak is at risk
 • `/qotd forget-me`: delete everything qotd stored about you
 *For admins* (workspace admins and owners, or members listed with `admins`)
 • `/qotd schedule` opens a form; or `/qotd schedule 09:00 Europe/Berlin mon-fri [reveal after 8h] [topics a,b] [difficulty beginner] [thread] [mention @group]`
@@ -46,6 +50,7 @@ class Invocation:
     channel: ChannelRef
     member: MemberRef
     trigger_id: str | None = None
+    cards: CardFiles | None = None
 
     async def actor(self) -> Actor:
         return await AdminCheck(self.client).actor(self.member)
@@ -60,7 +65,7 @@ async def run(invocation: Invocation, text: str) -> Message | None:
     name = word.lower() or "help"
     handler = HANDLERS.get(name)
     if handler is None:
-        raise QotdError(f"Unknown subcommand `{escape(word)}`. Try `/qotd help`.")
+        raise QotdError(f"Unknown subcommand `{word}`. Try `/qotd help`.")
     return await handler(invocation, rest.strip())
 
 
@@ -163,22 +168,10 @@ async def _today(inv: Invocation, _: str) -> Message:
     return replies.today(await today(inv.core, inv.channel, inv.member))
 
 
-async def _leaderboard(inv: Invocation, args: str) -> Message:
-    words = args.split()
-    period = Period.parse(words[0] if words else None)
-    scope = Scope.parse(words[1] if len(words) > 1 else None)
-    board = await boards.leaderboard(inv.core, inv.channel, inv.member, period, scope)
-    return replies.leaderboard(board)
-
-
 async def _streak(inv: Invocation, args: str) -> Message:
     who = next(iter(mentioned_members(args)), inv.member)
     value = await boards.member_streak(inv.core, inv.channel, who)
     return replies.streak(who.label, value)
-
-
-async def _stats(inv: Invocation, _: str) -> Message:
-    return replies.stats(await boards.member_stats(inv.core, inv.member, inv.channel))
 
 
 async def _topics(inv: Invocation, _: str) -> Message:
@@ -230,10 +223,13 @@ HANDLERS: dict[str, Handler] = {
     "post-now": _post_now,
     "admins": _admins,
     "today": _today,
-    "leaderboard": _leaderboard,
+    "leaderboard": study.leaderboard,
     "streak": _streak,
-    "stats": _stats,
+    "stats": study.stats,
     "topics": _topics,
     "quiz": _quiz,
+    "review": study.review_session,
+    "rate": study.rate,
+    "remind": study.remind,
     "forget-me": _forget,
 }

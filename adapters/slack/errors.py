@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 
+from adapters.slack.mrkdwn import escape
 from bot.errors import QotdError
 
 log = logging.getLogger(__name__)
@@ -19,7 +20,8 @@ async def guarded(name: str, work: Awaitable[None], reply: Reply | None) -> None
     try:
         await work
     except QotdError as error:
-        await _tell(name, reply, error.message)
+        # Messages may quote what the member typed (and usage such as `<HH:MM>`): made inert.
+        await _tell(name, reply, escape(error.message))
     except Exception:
         log.exception("slack %s failed", name)
         await _tell(name, reply, GENERIC)

@@ -7,6 +7,7 @@ from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack.direct import CardFiles
 from adapters.slack.home import build_home
 from adapters.slack.identity import channel_ref, member_ref
 from bot.errors import NotSubscribed
@@ -27,8 +28,9 @@ GONE_REASONS = {
 class EventHandlers:
     """What qotd does with the events it subscribes to."""
 
-    def __init__(self, core: Core) -> None:
+    def __init__(self, core: Core, cards: CardFiles) -> None:
         self.core = core
+        self.cards = cards
 
     async def home(
         self, client: AsyncWebClient, body: dict[str, Any], event: dict[str, Any]
@@ -38,7 +40,7 @@ class EventHandlers:
             return
         user = str(event["user"])
         team_id = str(body.get("team_id") or "")
-        view = await build_home(self.core, team_id, member_ref(user))
+        view = await build_home(self.core, team_id, member_ref(user), self.cards.file_of(user))
         await client.views_publish(user_id=user, view=view)
 
     async def channel_gone(

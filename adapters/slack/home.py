@@ -6,19 +6,21 @@ from slack_sdk.models.views import View
 
 from adapters.slack.chat import PLATFORM
 from adapters.slack.mrkdwn import escape
-from adapters.slack.replies import PERIOD_TITLES
+from adapters.slack.replies import PERIOD_TITLES, review_stats
 from adapters.slack.views import home_view
 from bot.domain.identity import MemberRef
 from bot.domain.periods import Period, Scope
-from bot.services import boards
+from bot.services import boards, review
 from bot.services.context import Core
 from bot.services.groups import group_channels
 
 MAX_CHANNELS = 20
 
 
-async def build_home(core: Core, team_id: str, member: MemberRef) -> View:
-    """The Home tab as this member sees it now."""
+async def build_home(
+    core: Core, team_id: str, member: MemberRef, card_file: str | None = None
+) -> View:
+    """The Home tab as this member sees it now, with their latest progress card if known."""
     stats = await boards.member_stats(core, member)
     accuracy = f"{stats.accuracy:.0%}" if stats.accuracy is not None else "no picks yet"
     parts = [
@@ -27,7 +29,8 @@ async def build_home(core: Core, team_id: str, member: MemberRef) -> View:
             f"Daily answers: {stats.daily_answers} ({stats.daily_correct}/{stats.daily_picks} "
             f"picks right, {stats.written} written)\nQuiz answers: {stats.quiz_answers} "
             f"({stats.quiz_correct} right)\nAccuracy: {accuracy}",
-        )
+        ),
+        ("Reviews", review_stats(await review.review_stats(core, member))),
     ]
     channels = (await group_channels(core, PLATFORM, team_id))[:MAX_CHANNELS]
     if not channels:
@@ -38,7 +41,7 @@ async def build_home(core: Core, team_id: str, member: MemberRef) -> View:
                 "`/qotd schedule` in a channel (after `/invite @qotd`).",
             )
         )
-        return home_view(parts)
+        return home_view(parts, card_file)
     streak_lines = []
     for channel in channels:
         streak = await boards.member_streak(core, channel, member)
@@ -55,4 +58,4 @@ async def build_home(core: Core, team_id: str, member: MemberRef) -> View:
     parts.append(
         (f"Leaderboard ({PERIOD_TITLES[board.period.value]})", "\n".join(lines) or "No points yet.")
     )
-    return home_view(parts)
+    return home_view(parts, card_file)

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from adapters.slack import limits
 from bot.errors import QotdError
 
 ANSWER = re.compile(r"^qotd:answer:(\d{1,18}):([A-D])$")
 WRITE = re.compile(r"^qotd:write:(\d{1,18})$")
-QUIZ = re.compile(r"^qotd:quiz:(\d{1,18}):(\d{1,3}):([A-D])$")
-QUIZ_STOP = re.compile(r"^qotd:quiz-stop:(\d{1,18})$")
+# A review session runs on the quiz machinery; its buttons say which, for the labels.
+QUIZ = re.compile(r"^qotd:(quiz|review):(\d{1,18}):(\d{1,3}):([A-D])$")
+QUIZ_STOP = re.compile(r"^qotd:(quiz|review)-stop:(\d{1,18})$")
+RATE = re.compile(r"^qotd:rate:(\d{1,18}):(again|hard|good|easy)$")
 WRITE_VIEW = "qotd:write-view"
 SCHEDULE_VIEW = "qotd:schedule-view"
 WRITE_BLOCK = "answer"
@@ -27,12 +31,20 @@ def write(post_id: int) -> str:
     return _checked(f"qotd:write:{post_id}")
 
 
-def quiz(quiz_id: int, position: int, letter: str) -> str:
-    return _checked(f"qotd:quiz:{quiz_id}:{position}:{letter}")
+def quiz(quiz_id: int, position: int, letter: str, kind: str = "quiz") -> str:
+    return _checked(f"qotd:{_kind(kind)}:{quiz_id}:{position}:{letter}")
 
 
-def quiz_stop(quiz_id: int) -> str:
-    return _checked(f"qotd:quiz-stop:{quiz_id}")
+def quiz_stop(quiz_id: int, kind: str = "quiz") -> str:
+    return _checked(f"qotd:{_kind(kind)}-stop:{quiz_id}")
+
+
+def rate(post_id: int, rating: str) -> str:
+    return _checked(f"qotd:rate:{post_id}:{rating}")
+
+
+def _kind(kind: str) -> str:
+    return "review" if kind == "review" else "quiz"
 
 
 def _checked(action_id: str) -> str:
@@ -60,3 +72,23 @@ class ViewContext:
             return cls(str(data["t"]), str(data["c"]), data.get("p"))
         except (ValueError, KeyError, TypeError):
             raise QotdError("This form is out of date: open it again.") from None
+
+
+# Message metadata marks qotd's own channel messages, so a retry can find what a crashed
+# attempt already posted (conversations.history with include_all_metadata).
+POST_EVENT = "qotd_post"
+REVEAL_EVENT = "qotd_reveal"
+
+
+def metadata(event_type: str, post_id: int) -> dict[str, Any]:
+    """The `metadata` of a question or reveal message."""
+    return {"event_type": event_type, "event_payload": {"post_id": post_id}}
+
+
+def carries(message: Mapping[str, Any], event_type: str, post_id: int) -> bool:
+    """Whether a message from conversations.history/replies is qotd's `event_type` for post_id."""
+    data = message.get("metadata")
+    if not isinstance(data, Mapping) or data.get("event_type") != event_type:
+        return False
+    payload = data.get("event_payload")
+    return isinstance(payload, Mapping) and str(payload.get("post_id")) == str(post_id)

@@ -9,17 +9,19 @@ import re
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 # Plain "@here" is not a mention without link_names, but a zero-width joiner keeps it inert
 # even if a later change turns link_names on.
-_MASS = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
+# No word boundary: whatever follows, `@here…` never reaches Slack as it was typed.
+_MASS = re.compile(r"@(?=channel|here|everyone)", re.IGNORECASE)
 _ENTITY_TAIL = re.compile(r"&[a-z]{0,4}$")
 _CODE = re.compile(r"(```.*?```|`[^`\n]+`)", re.DOTALL)
 _LINK = re.compile(r"\[([^\]\n]+)\]\((https?://[^)\s]+)\)")
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,32}$")
+_CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,32}$")
 _SUBTEAM = re.compile(r"^<!subteam\^([A-Z0-9]{2,32})(?:\|[^>]*)?>$")
 
 
 def escape(text: str) -> str:
     """Member text made inert for mrkdwn: no links, mentions or mass pings survive."""
-    return _MASS.sub("@\u2060\\1", text.translate(_ESCAPES))
+    return _MASS.sub("@\u2060", text.translate(_ESCAPES))
 
 
 def unescape(text: str) -> str:
@@ -103,3 +105,8 @@ def subteam_mention(text: str | None) -> str | None:
 def user_mention(member_id: str) -> str:
     """`<@U123>` for a well-formed Slack user id; anything else is shown escaped."""
     return f"<@{member_id}>" if _USER_ID.match(member_id) else escape(member_id)
+
+
+def channel_mention(channel_id: str) -> str:
+    """`<#C123>` for a well-formed Slack channel id; anything else is shown escaped."""
+    return f"<#{channel_id}>" if _CHANNEL_ID.match(channel_id) else escape(channel_id)

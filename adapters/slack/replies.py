@@ -15,12 +15,16 @@ from adapters.slack.blocks import (
     question_body,
     sections,
 )
-from adapters.slack.mrkdwn import escape, from_markdown, trim, user_mention
+from adapters.slack.mrkdwn import channel_mention, escape, from_markdown, trim, user_mention
 from bot.domain.question import LETTERS, Question
+from bot.domain.review import Rating
 from bot.domain.scoring import Streak
+from bot.ports import OutgoingNudge
 from bot.services.answers import AnswerReceipt
 from bot.services.boards import Leaderboard, MemberStats
+from bot.services.progress import WeeklyPoints
 from bot.services.quiz import QuizFeedback, QuizStep
+from bot.services.review import ReviewStats
 from bot.services.subscriptions import ChannelStatus
 from bot.services.today import Today
 
@@ -53,12 +57,13 @@ def receipt(result: AnswerReceipt) -> Message:
 
 
 def quiz_step(step: QuizStep, prefix: list[Block] | None = None) -> Message:
-    """One quiz question with its letter buttons and a stop button."""
+    """One quiz (or review) question with its letter buttons and a stop button."""
     question = step.question
+    label = _label(step.kind)
     buttons = [
         ButtonElement(
             text=PlainTextObject(text=letter, emoji=False),
-            action_id=ids.quiz(step.quiz_id, step.position, letter),
+            action_id=ids.quiz(step.quiz_id, step.position, letter, step.kind),
             value=letter,
         )
         for letter in LETTERS[: len(question.choices)]
@@ -66,21 +71,25 @@ def quiz_step(step: QuizStep, prefix: list[Block] | None = None) -> Message:
     buttons.append(
         ButtonElement(
             text=PlainTextObject(text="Stop", emoji=False),
-            action_id=ids.quiz_stop(step.quiz_id),
+            action_id=ids.quiz_stop(step.quiz_id, step.kind),
             value="stop",
         )
     )
     blocks: list[Block] = [
         *(prefix or []),
-        header(f"Quiz {step.position + 1}/{step.total}"),
+        header(f"{label} {step.position + 1}/{step.total}"),
         context(describe(question)),
         *question_body(question),
         ActionsBlock(block_id=f"qotd-quiz-{step.quiz_id}-{step.position}", elements=buttons),
     ]
-    return Message(f"Quiz question {step.position + 1} of {step.total}", tuple(blocks))
+    return Message(f"{label} question {step.position + 1} of {step.total}", tuple(blocks))
 
 
-def quiz_feedback(feedback: QuizFeedback) -> Message:
+def _label(kind: str) -> str:
+    return "Review" if kind == "review" else "Quiz"
+
+
+def quiz_feedback(feedback: QuizFeedback, kind: str = "quiz") -> Message:
     """Right or not with the why, then the next question or the score."""
     question = feedback.question
     lines = [
@@ -90,8 +99,13 @@ def quiz_feedback(feedback: QuizFeedback) -> Message:
         lines.append(f"The answer is {_choice_line(question, question.correct_letter)}")
     verdict = sections("\n".join(lines))
     if feedback.next is None:
-        done = sections(f"*Quiz done:* {feedback.score}/{feedback.total} right.")
-        return Message("Quiz done", tuple(verdict + done))
+        label = _label(kind)
+        done = sections(f"*{label} done:* {feedback.score}/{feedback.total} right.")
+        if kind == "review":
+            done += sections(
+                "Each card comes back when it is due; `/qotd stats` shows what is due."
+            )
+        return Message(f"{label} done", tuple(verdict + done))
     return quiz_step(feedback.next, prefix=verdict)
 
 
@@ -113,6 +127,11 @@ def streak(name: str, value: Streak) -> Message:
 
 
 def stats(result: MemberStats) -> Message:
+    return text(stats_text(result))
+
+
+def stats_text(result: MemberStats) -> str:
+    """A member's answers, accuracy, streak and accuracy by topic, as mrkdwn lines."""
     lines = [
         f"*Daily answers:* {result.daily_answers} ({result.daily_correct}/{result.daily_picks} "
         f"picks right, {result.written} written)",
@@ -128,7 +147,7 @@ def stats(result: MemberStats) -> Message:
             f"• {escape(item.topic)}: {item.correct}/{item.answered} ({item.accuracy:.0%})"
             for item in result.topics[:20]
         ]
-    return text("\n".join(lines))
+    return "\n".join(lines)
 
 
 def status(result: ChannelStatus) -> Message:
@@ -177,3 +196,42 @@ def today(current: Today) -> Message:
     if notes:
         blocks.append(context(" · ".join(notes)))
     return Message(f"Day {current.post.day_number} ({state})", tuple(blocks))
+
+
+def review_stats(result: ReviewStats) -> str:
+    """Reviews due today, retention and weakest topics, as mrkdwn lines."""
+    lines = [f"*Reviews due today:* {result.due_today} (cards: {result.cards})"]
+    if result.retention is not None:
+        lines.append(f"*Retention (30 days):* {result.retention:.0%}")
+    if result.weakest:
+        weakest = ", ".join(f"{escape(item.topic)} {item.accuracy:.0%}" for item in result.weakest)
+        lines.append(f"*Weakest topics:* {weakest}")
+    return "\n".join(lines)
+
+
+def weekly_points(points: WeeklyPoints) -> str:
+    """The numbers the weekly-points chart draws, as text."""
+    weeks = " · ".join(f"{escape(label)} {value}" for label, value in points.weeks)
+    return f"*Weekly points ({points.scope.value}):* {weeks}"
+
+
+def rated(rating: Rating) -> Message:
+    return text(
+        f"Rated {rating.name.lower()}: the question comes back for review when it is due "
+        "(`/qotd review`)."
+    )
+
+
+def nudge_message(nudge: OutgoingNudge) -> Message:
+    """The daily private reminder: reviews due, and streaks about to break."""
+    lines = ["*Your daily qotd reminder*"]
+    if nudge.due_reviews:
+        lines.append(f"• {nudge.due_reviews} review(s) due: `/qotd review`")
+    for risk in nudge.streaks_at_risk:
+        closes = local_time(risk.closes_at, "UTC")
+        lines.append(
+            f"• Your {risk.streak}-day streak in {channel_mention(risk.channel.channel_id)} "
+            f"needs today's answer (answers close {closes})"
+        )
+    lines.append("`/qotd remind off` stops these reminders.")
+    return Message("Your daily qotd reminder", tuple(sections("\n".join(lines))))

@@ -9,14 +9,27 @@ from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_sdk.errors import SlackApiError
+from sqlalchemy import select
 
 from adapters.slack.app import SlackBolt
-from adapters.slack.chat import PERMANENT, SlackChat
+from adapters.slack.chat import NETWORK_ERRORS, SlackChat
 from bot.errors import QotdError
 
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
 DRAIN_SECONDS = 5.0
+HEALTH_TIMEOUT = 5.0
+# Never the token itself: only which setting to fix, and Slack's error code.
+DEAD_BOT_TOKEN = (
+    "Slack refused SLACK_BOT_TOKEN ({code}): set it to the app's current Bot User OAuth "
+    "Token (xoxb-..., Settings > Install App) and start qotd again."
+)
+DEAD_APP_TOKEN = (
+    "Slack refused SLACK_APP_TOKEN ({code}): set it to an app-level token (xapp-...) with "
+    "the connections:write scope (Basic Information > App-Level Tokens), or serve HTTP "
+    "with `qotd run --slack-http`."
+)
 
 
 class SlackFrontEnd:
@@ -58,19 +71,23 @@ class SlackFrontEnd:
         await self.bolt.idle(DRAIN_SECONDS)
 
     async def _check_token(self) -> None:
+        """auth.test once at start: a dead token stops the front end with one clear line."""
+        client = self.bolt.chat.client
         try:
-            identity = await self.bolt.chat.client.auth_test()
+            identity = await client.auth_test()
         except SlackApiError as error:
-            code = str(error.response.get("error"))
+            raise QotdError(DEAD_BOT_TOKEN.format(code=_code(error))) from None
+        except NETWORK_ERRORS as error:
             raise QotdError(
-                f"Slack refused SLACK_BOT_TOKEN ({code}). " + PERMANENT.get(code, "")
+                f"Cannot reach the Slack Web API at {client.base_url} ({type(error).__name__}): "
+                "check the network, or QOTD_SLACK_API_URL if it is set."
             ) from None
         log.info("Slack: connected to %s as %s", identity.get("team"), identity.get("user"))
 
     async def _serve_http(self) -> None:
         server = web.Application()
         server.router.add_post(EVENTS_PATH, self._handle)
-        server.router.add_get("/healthz", _health)
+        server.router.add_get(HEALTH_PATH, self._health)
         runner = web.AppRunner(server, access_log=None)
         await runner.setup()
         try:
@@ -87,8 +104,27 @@ class SlackFrontEnd:
         response = await self.bolt.app.async_dispatch(await to_bolt_request(request))
         return await to_aiohttp_response(response)
 
+    async def _health(self, _: web.Request) -> web.Response:
+        """200 when the database answers a read, 503 otherwise (for load balancers)."""
+        try:
+            async with asyncio.timeout(HEALTH_TIMEOUT), self.bolt.core.storage.read() as uow:
+                await uow.connection.execute(select(1))
+        except Exception as error:  # any failure means "not healthy"; the reason is logged
+            log.warning("health check: the database did not answer: %s", type(error).__name__)
+            return web.json_response({"ok": False, "database": "unavailable"}, status=503)
+        return web.json_response({"ok": True, "database": "ok", "platform": "slack"})
+
     async def _serve_socket_mode(self) -> None:
         handler = AsyncSocketModeHandler(self.bolt.app, self.app_token)
+        try:
+            # Ask for the WebSocket URL first: connect() itself retries a refused token forever
+            # (and logs each failure); here a refused token is one clear error.
+            opened = await handler.client.web_client.apps_connections_open(
+                app_token=str(self.app_token)
+            )
+            handler.client.wss_uri = str(opened["url"])
+        except SlackApiError as error:
+            raise QotdError(DEAD_APP_TOKEN.format(code=_code(error))) from None
         await handler.client.connect()  # type: ignore[no-untyped-call]  # slack_sdk leaves it untyped
         log.info("Slack: connected in Socket Mode")
         self.ready.set()
@@ -98,5 +134,8 @@ class SlackFrontEnd:
             await handler.client.close()  # type: ignore[no-untyped-call]
 
 
-async def _health(_: web.Request) -> web.Response:
-    return web.Response(text="ok")
+def _code(error: SlackApiError) -> str:
+    """Slack's error code, or the HTTP status when the body had none (a bare 401)."""
+    response = error.response
+    code = response.get("error") if isinstance(response.data, dict) else None
+    return str(code or f"HTTP {response.status_code}")

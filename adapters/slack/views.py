@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from slack_sdk.models.blocks import (
     Block,
     CheckboxesElement,
+    ImageBlock,
     InputBlock,
     Option,
     PlainTextInputElement,
@@ -165,12 +166,26 @@ def _input(block_id: str, label: str, element: object, *, optional: bool = False
     )
 
 
-def home_view(sections_mrkdwn: Sequence[tuple[str, str]]) -> View:
-    """The App Home tab: a titled section per part (stats, streaks, leaderboard)."""
+def home_view(sections_mrkdwn: Sequence[tuple[str, str]], card_file: str | None = None) -> View:
+    """The App Home tab: a titled section per part (stats, streaks, leaderboard), and the
+    member's progress card (a file shared in their DM, so they may see it)."""
     blocks: list[Block] = [header("qotd: your daily interview question")]
     for title, body in sections_mrkdwn:
         blocks += sections(f"*{escape(title)}*\n{body}")
+    if card_file:
+        blocks.append(
+            ImageBlock(
+                slack_file={"id": card_file},
+                alt_text="Your progress card: answers per day and accuracy by topic (the numbers are above).",
+                title=_plain("Your progress card", limits.SECTION_TEXT),
+            )
+        )
+    else:
+        blocks.append(context("`/qotd stats` draws your progress card and shows it here."))
     blocks.append(
-        context("Answer the daily question in its channel; `/qotd quiz` starts a private quiz.")
+        context(
+            "Answer the daily question in its channel; `/qotd quiz` starts a private quiz, "
+            "`/qotd review` reviews what is due."
+        )
     )
     return View(type="home", blocks=blocks[: limits.VIEW_BLOCKS])

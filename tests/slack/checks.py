@@ -37,6 +37,8 @@ MAX = {
     "option_value": 150,
     "select_options": 100,
     "checkbox_options": 10,
+    "alt_text": 2000,
+    "image_title": 2000,
 }
 
 
@@ -136,8 +138,26 @@ def _check_block(block: dict[str, Any]) -> list[str]:
         if block.get("hint"):
             problems += _check_text(block["hint"], "input_label", plain=True)
         problems += _check_element(block.get("element") or {})
+    elif kind == "image":
+        problems += _check_image(block)
     elif kind != "divider":
         problems.append(f"unexpected block type {kind!r}")
+    return problems
+
+
+def _check_image(block: dict[str, Any]) -> list[str]:
+    """An image: alt text, and exactly one source (a public URL or a Slack file by id or url)."""
+    alt = block.get("alt_text") or ""
+    problems = [] if alt else ["an image needs alt_text"]
+    problems += _too_long(alt, "alt_text")
+    sources = [key for key in ("image_url", "slack_file") if block.get(key)]
+    if len(sources) != 1:
+        problems.append(f"an image needs exactly one of image_url or slack_file, not {sources}")
+    slack_file = block.get("slack_file") or {}
+    if slack_file and len([key for key in ("id", "url") if slack_file.get(key)]) != 1:
+        problems.append("slack_file takes exactly one of id or url")
+    if block.get("title"):
+        problems += _check_text(block["title"], "image_title", plain=True)
     return problems
 
 

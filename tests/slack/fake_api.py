@@ -1,9 +1,20 @@
 """A local fake of the Slack Web API (aiohttp): records every call, fails any that breaks a
-documented limit, and can be told to fail the way Slack does (errors, 429, 5xx)."""
+documented limit, and can be told to fail the way Slack does (errors, 429, 5xx).
+
+Also usable on its own (benches, trying qotd by hand), serving until killed:
+
+    .venv/bin/python -m tests.slack.fake_api --port 8765 [--token xoxb-...] [--admin U123]
+
+It prints its Web API URL (set QOTD_SLACK_API_URL to it) and serves GET /_qotd/posts: every
+message per channel with its metadata, and how many questions and reveals each channel got.
+"""
 
 from __future__ import annotations
 
+import argparse
+import asyncio
 import json
+import signal
 from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import count
@@ -12,10 +23,11 @@ from typing import Any
 from aiohttp import WSMsgType, web
 
 from tests.slack.checks import check_message, check_view
+from tests.slack.fake_conversations import Conversations
+from tests.slack.fake_files import Files
+from tests.slack.fake_state import BOT_USER, TEAM, TOKEN
 
-TOKEN = "xoxb-test-token"
-TEAM = "T0TEAM"
-BOT_USER = "U0QOTD"
+__all__ = ["BOT_USER", "TEAM", "TOKEN", "Call", "FakeSlack"]
 
 
 @dataclass
@@ -33,7 +45,7 @@ class Failure:
 
 
 @dataclass
-class FakeSlack:
+class FakeSlack(Conversations, Files):
     token: str = TOKEN
     calls: list[Call] = field(default_factory=list)
     violations: list[str] = field(default_factory=list)
@@ -47,20 +59,28 @@ class FakeSlack:
     url: str = ""
     socket_envelopes: list[dict[str, Any]] = field(default_factory=list)
     posted_ts: set[str] = field(default_factory=set)
+    messages: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    cursors: dict[str, int] = field(default_factory=dict)
+    dms: dict[str, str] = field(default_factory=dict)
+    uploads: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # The status auth.test answers with when the token is wrong (Slack: 200 + invalid_auth).
+    auth_status: int = 200
 
     # -- lifetime ---------------------------------------------------------------------------
 
-    async def start(self) -> FakeSlack:
-        app = web.Application()
+    async def start(self, host: str = "127.0.0.1", port: int = 0) -> FakeSlack:
+        app = web.Application(client_max_size=20 * 1024 * 1024)
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/response/{key}", self._response_url)
+        app.router.add_post("/upload/{file_id}", self.upload)
         app.router.add_get("/socket", self._socket)
+        app.router.add_get("/_qotd/posts", self._posts_json)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, host, port)
         await site.start()
-        port = self._runner.addresses[0][1]
-        self.url = f"http://127.0.0.1:{port}/"
+        bound = self._runner.addresses[0][1]
+        self.url = f"http://{host}:{bound}/"
         return self
 
     async def stop(self) -> None:
@@ -107,6 +127,13 @@ class FakeSlack:
             if "ts" in c.args and c.args.get("thread_ts") == ts
         ]
 
+    def channel_posts(self, channel: str) -> list[dict[str, Any]]:
+        """The channel's messages as conversations.history holds them, oldest first."""
+        return list(self.messages.get(channel, []))
+
+    def next_ts(self) -> str:
+        return f"1700000000.{next(self._ts):06d}"
+
     def responses(self) -> list[dict[str, Any]]:
         """Messages sent through response_url (ephemeral replies to commands and buttons)."""
         return [c.args for c in self.called("response_url")]
@@ -133,7 +160,8 @@ class FakeSlack:
         if self.revoked:
             return web.json_response({"ok": False, "error": "token_revoked"})
         if token != self.token:
-            return web.json_response({"ok": False, "error": "invalid_auth"})
+            status = self.auth_status if method == "auth.test" else 200
+            return web.json_response({"ok": False, "error": "invalid_auth"}, status=status)
         handler = getattr(self, "_" + method.replace(".", "_"), None)
         if handler is None:
             return web.json_response({"ok": False, "error": "unknown_method"})
@@ -166,14 +194,22 @@ class FakeSlack:
         }
 
     def _chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:
-        if args.get("channel") in self.removed_from:
+        channel = str(args.get("channel") or "")
+        if channel in self.removed_from:
             return {"ok": False, "error": "not_in_channel"}
         refused = self._refuse("chat.postMessage", check_message(args))
-        ts = f"1700000000.{next(self._ts):06d}"
-        if not refused:
-            self.posted_ts.add(ts)
-            args["ts"] = ts  # so tests can find the message, as Slack's history would
-        return refused or {"ok": True, "channel": args.get("channel"), "ts": ts}
+        if refused:
+            return refused
+        bad_metadata = self.check_metadata(args)
+        if bad_metadata:
+            return self._violation("chat.postMessage", "malformed metadata", bad_metadata)
+        if args.get("thread_ts") and self.find(channel, str(args["thread_ts"])) is None:
+            return {"ok": False, "error": "thread_not_found"}
+        ts = self.next_ts()
+        self.posted_ts.add(ts)
+        args["ts"] = ts  # so tests can find the message, as Slack's history would
+        self.store(channel, args, ts)
+        return {"ok": True, "channel": channel, "ts": ts}
 
     def _chat_update(self, args: dict[str, Any]) -> dict[str, Any]:
         if args.get("ts") not in self.posted_ts:
@@ -198,9 +234,15 @@ class FakeSlack:
         return self._refuse("views.open", problems) or {"ok": True, "view": {**view, "id": "V1"}}
 
     def _views_publish(self, args: dict[str, Any]) -> dict[str, Any]:
-        problems = [] if args.get("user_id") else ["user_id is required"]
+        user = str(args.get("user_id") or "")
+        problems = [] if user else ["user_id is required"]
         view = _json(args.get("view"))
         problems += check_view(view)
+        for block in view.get("blocks") or []:
+            file_id = (block.get("slack_file") or {}).get("id")
+            if file_id and not self.shared_with(file_id, user):
+                # Slack: "invalid slack file" unless the viewer has access to the file.
+                problems.append(f"image file {file_id} is not shared with {user}")
         return self._refuse("views.publish", problems) or {"ok": True, "view": view}
 
     def _users_info(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -208,6 +250,9 @@ class FakeSlack:
         if user is None:
             return {"ok": False, "error": "user_not_found"}
         return {"ok": True, "user": user}
+
+    async def _posts_json(self, _: web.Request) -> web.Response:
+        return web.json_response({**self.snapshot(), "responses": self.responses()})
 
     # -- Socket Mode ------------------------------------------------------------------------
 
@@ -238,3 +283,38 @@ async def _args(request: web.Request) -> dict[str, Any]:
 
 def _json(value: Any) -> dict[str, Any]:
     return json.loads(value) if isinstance(value, str) else dict(value or {})
+
+
+async def serve(host: str, port: int, token: str, admins: list[str]) -> None:
+    """Run the fake until SIGINT/SIGTERM, printing its Web API URL first."""
+    fake = FakeSlack(token=token)
+    for user in admins:
+        fake.users[user] = {"id": user, "name": user.lower(), "is_admin": True}
+    await fake.start(host, port)
+    print(f"fake Slack Web API: {fake.api_url}", flush=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        await fake.stop()
+        if fake.violations:
+            print("limits broken:", *fake.violations, sep="\n  ", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="A local fake of the Slack Web API.")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    parser.add_argument("--token", default=TOKEN, help="the bot token it accepts")
+    parser.add_argument(
+        "--admin", action="append", default=[], help="a user id users.info calls an admin"
+    )
+    options = parser.parse_args()
+    asyncio.run(serve(options.host, options.port, options.token, options.admin))
+
+
+if __name__ == "__main__":
+    main()
