@@ -32,6 +32,7 @@ def build_core(
         library=library or load_library(settings.content_dir),
         points=settings.points,
         grace=timedelta(hours=settings.grace_hours),
+        lease=timedelta(seconds=settings.lease_seconds),
         default_pack=settings.default_pack,
         default_timezone=settings.default_timezone,
         max_written_chars=settings.max_written_chars,

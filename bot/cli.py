@@ -92,6 +92,8 @@ def configure_logging(level: str) -> None:
     # Library chatter (migration steps, job-store bookkeeping) only when something is wrong.
     for name in ("alembic", "apscheduler"):
         logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLevelName(level)))
+    # A skipped beat only means the previous one is still running (max_instances=1).
+    logging.getLogger("apscheduler.scheduler").setLevel(logging.ERROR)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,184 @@
+"""Several workers on one PostgreSQL database, killed mid-fan-out (not a test).
+
+Run: python bench/workers.py   (needs PostgreSQL: QOTD_BENCH_POSTGRES_URL, default
+postgresql+asyncpg://postgres@127.0.0.1:5432/test; takes two to four minutes)
+
+Starts the local fake Slack Web API (tests/slack/fake_api.py) as its own process, creates
+200 Slack channels due in the same minute (each revealing a minute after its post) in a fresh
+PostgreSQL schema, starts 3 `qotd run --slack-http` workers, SIGKILLs workers at random
+moments during the fan-out and restarts them, then counts posts and reveals per channel on
+the fake. Last line:
+posts_expected=200 posts_made=<n> duplicates=<d> kills=<k> reveals_expected=200 reveals_made=<r> elapsed_s=<t>
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bot.bootstrap import build_core  # noqa: E402
+from bot.clock import SystemClock  # noqa: E402
+from bot.config import Settings  # noqa: E402
+from bot.domain.identity import ChannelRef, MemberRef  # noqa: E402
+from bot.domain.schedule import Schedule  # noqa: E402
+from bot.services.access import Actor  # noqa: E402
+from bot.services.subscriptions import schedule_channel  # noqa: E402
+from bot.storage.database import Database  # noqa: E402
+
+POSTGRES = os.environ.get(
+    "QOTD_BENCH_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+)
+CHANNELS = 200
+WORKERS = 3
+MIN_KILLS = 3
+TOKEN = "xoxb-test-token"
+SECRET = "bench-signing-secret"
+TEAM = "TBENCH"
+DEADLINE = timedelta(minutes=6)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def start_fake(port: int) -> subprocess.Popen[str]:
+    fake = subprocess.Popen(
+        [sys.executable, "-m", "tests.slack.fake_api", "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert fake.stdout is not None
+    fake.stdout.readline()  # "fake Slack Web API: http://..."
+    return fake
+
+
+def counts(port: int) -> dict[str, dict[str, int]]:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/_qotd/posts", timeout=10) as response:
+        channels = json.load(response)["channels"]
+    return {
+        name: {"questions": data["questions"], "reveals": data["reveals"]}
+        for name, data in channels.items()
+    }
+
+
+async def prepare(schema: str, first_post: datetime) -> None:
+    """A fresh schema with 200 channels scheduled at the same local minute."""
+    admin = Database(POSTGRES)
+    async with admin.engine.begin() as connection:
+        await connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    await admin.dispose()
+    database = Database(POSTGRES, schema=schema)
+    await database.upgrade()
+    core = build_core(Settings(), database, clock=SystemClock())
+    schedule = Schedule.parse(f"{first_post:%H:%M}", "UTC", "daily", "after 1m")
+    actor = Actor(MemberRef("slack", "UADMIN", "admin"), is_admin=True)
+    for index in range(CHANNELS):
+        channel = ChannelRef("slack", TEAM, f"C{index:05d}")
+        await schedule_channel(core, channel, actor, schedule)
+    await database.dispose()
+
+
+async def drop(schema: str) -> None:
+    admin = Database(POSTGRES)
+    async with admin.engine.begin() as connection:
+        await connection.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+    await admin.dispose()
+
+
+def start_worker(fake_port: int, schema: str, log: Path) -> subprocess.Popen[bytes]:
+    environment = {
+        **os.environ,
+        "SLACK_BOT_TOKEN": TOKEN,
+        "SLACK_SIGNING_SECRET": SECRET,
+        "QOTD_SLACK_API_URL": f"http://127.0.0.1:{fake_port}/api/",
+        "QOTD_DATABASE_URL": POSTGRES,
+        "QOTD_DATABASE_SCHEMA": schema,
+        "QOTD_TICK_SECONDS": "1",
+        "QOTD_LEASE_SECONDS": "10",
+        "QOTD_LOG_LEVEL": "WARNING",
+    }
+    with log.open("ab") as output:
+        return subprocess.Popen(
+            [sys.executable, "-m", "bot", "run", "--slack-http", "--port", str(free_port())],
+            cwd=ROOT,
+            env=environment,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+
+
+def main() -> None:
+    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    rng = random.Random()
+    now = datetime.now(UTC)
+    # The next whole minute at least 20 s away, so every worker is up before the fan-out.
+    first_post = (now + timedelta(seconds=80)).replace(second=0, microsecond=0)
+    asyncio.run(prepare(schema, first_post))
+    fake_port = free_port()
+    fake = start_fake(fake_port)
+    log = Path(f"/tmp/qotd-bench-workers-{schema}.log")
+    workers = [start_worker(fake_port, schema, log) for _ in range(WORKERS)]
+    kills = 0
+    started = time.monotonic()
+    try:
+        # Kill at random moments while the 200 posts (and then the reveals) go out.
+        while datetime.now(UTC) < first_post - timedelta(seconds=1):
+            time.sleep(0.2)
+        kill_at = sorted(rng.uniform(0.2, 75.0) for _ in range(MIN_KILLS + 2))
+        fan_out = time.monotonic()
+        deadline = datetime.now(UTC) + DEADLINE
+        while datetime.now(UTC) < deadline:
+            if kill_at and time.monotonic() - fan_out >= kill_at[0]:
+                kill_at.pop(0)
+                victim = rng.randrange(WORKERS)
+                workers[victim].send_signal(signal.SIGKILL)
+                workers[victim].wait()
+                kills += 1
+                time.sleep(rng.uniform(0.0, 2.0))
+                workers[victim] = start_worker(fake_port, schema, log)
+            made = counts(fake_port)
+            done = len(made) == CHANNELS and all(
+                c["questions"] >= 1 and c["reveals"] >= 1 for c in made.values()
+            )
+            if done and not kill_at:
+                time.sleep(3)  # let late duplicates, if any, show up
+                break
+            time.sleep(0.5)
+        made = counts(fake_port)
+    finally:
+        for worker in workers:
+            worker.send_signal(signal.SIGKILL)
+            worker.wait()
+        fake.terminate()
+        fake.wait()
+        asyncio.run(drop(schema))
+    posts = sum(min(1, c["questions"]) for c in made.values())
+    reveals = sum(min(1, c["reveals"]) for c in made.values())
+    duplicates = sum(max(0, c["questions"] - 1) + max(0, c["reveals"] - 1) for c in made.values())
+    print(f"worker log: {log}")
+    print(
+        f"posts_expected={CHANNELS} posts_made={posts} duplicates={duplicates} kills={kills} "
+        f"reveals_expected={CHANNELS} reveals_made={reveals} elapsed_s={time.monotonic() - started:.0f}"
+    )
+
+
+if __name__ == "__main__":
+    main()
