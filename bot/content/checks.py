@@ -140,7 +140,7 @@ def _check_balance(questions: tuple[Question, ...]) -> list[Finding]:
                     f"correct letter {letter} on {share:.0%} of questions; keep each letter at 20-30%",
                 )
             )
-    longest = sum(1 for question in graded if _correct_is_longest(question))
+    longest = sum(1 for question in graded if correct_is_longest(question))
     share = longest / len(graded)
     if share > MAX_LONGEST_CORRECT_SHARE:
         findings.append(
@@ -153,7 +153,7 @@ def _check_balance(questions: tuple[Question, ...]) -> list[Finding]:
     return findings
 
 
-def _correct_is_longest(question: Question) -> bool:
+def correct_is_longest(question: Question) -> bool:
     lengths = [len(choice.text) for choice in question.choices]
     correct = next(len(choice.text) for choice in question.choices if choice.correct)
     return correct == max(lengths) and lengths.count(correct) == 1

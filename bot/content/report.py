@@ -6,6 +6,7 @@ import json
 from collections import Counter
 from collections.abc import Iterable
 
+from bot.content.checks import correct_is_longest
 from bot.content.loader import Library, Pack
 from bot.domain.question import Category, Difficulty, Question
 
@@ -34,6 +35,11 @@ def stats(pack: Pack) -> str:
     lines += _counts(
         "correct letter", Counter(q.correct_letter or "-" for q in graded), list("ABCD")
     )
+    if graded:
+        longest = sum(1 for q in graded if correct_is_longest(q))
+        lines.append(
+            f"correct choice is the longest: {longest} of {len(graded)} ({longest / len(graded):.0%})"
+        )
     lines.append(f"with code: {sum(1 for q in questions if q.code)}")
     words = sorted(len(q.answer.split()) for q in questions)
     if words:
