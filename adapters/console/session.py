@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import re
-import shlex
 import tempfile
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
@@ -16,7 +15,7 @@ from bot import pictures
 from bot.clock import MovableClock
 from bot.domain.identity import ChannelRef, MemberRef
 from bot.domain.periods import Period, Scope
-from bot.domain.schedule import Schedule
+from bot.domain.schedule_words import parse_schedule_words
 from bot.errors import QotdError
 from bot.services import (
     answers,
@@ -34,6 +33,10 @@ from bot.services.context import Core
 from bot.services.today import today
 
 log = logging.getLogger(__name__)
+SCHEDULE_USAGE = (
+    "Usage: schedule <HH:MM> <Time/Zone> [days] [reveal after 8h | reveal at 17:00] "
+    "[topics a,b] [difficulty beginner,intermediate] [pack ml] [thread]"
+)
 CHANNEL = ChannelRef(PLATFORM, "local", "general")
 MAX_ADVANCE = timedelta(days=366)
 
@@ -141,26 +144,17 @@ class ConsoleSession:
         self.write(f"You are now {name}.")
 
     async def _schedule(self, args: str) -> None:
-        words = shlex.split(args)
-        if len(words) < 2:
-            raise QotdError(
-                "Usage: schedule <HH:MM> <Time/Zone> [days] [reveal after 8h] [topics a,b] ..."
-            )
-        post_time, timezone, rest = words[0], words[1], words[2:]
-        days = "daily"
-        if rest and rest[0] not in ("reveal", "topics", "difficulty", "pack", "thread"):
-            days = rest.pop(0)
-        options = _options(rest)
-        schedule = Schedule.parse(post_time, timezone, days, options.get("reveal"))
+        request = parse_schedule_words(args, SCHEDULE_USAGE)
         status = await subscriptions.schedule_channel(
             self.core,
             CHANNEL,
             self.actor,
-            schedule,
-            pack=options.get("pack"),
-            difficulties=_list(options.get("difficulty")),
-            topics=_list(options.get("topics")),
-            thread="thread" in options,
+            request.schedule,
+            pack=request.pack,
+            difficulties=request.difficulties,
+            topics=request.topics,
+            mention=request.mention,
+            thread=request.thread,
         )
         self.write("Scheduled. " + render.status(status))
 
@@ -368,28 +362,3 @@ def parse_duration(text: str) -> timedelta:
     if not timedelta(minutes=1) <= delta <= MAX_ADVANCE:
         raise QotdError("Advance by 1 minute up to 366 days.")
     return delta
-
-
-def _options(words: list[str]) -> dict[str, str]:
-    options: dict[str, str] = {}
-    index = 0
-    while index < len(words):
-        key = words[index].lower()
-        if key == "thread":
-            options["thread"] = "yes"
-            index += 1
-        elif key == "reveal" and index + 1 < len(words):
-            # `reveal after 8h`, `reveal at 17:00`, or just `reveal 8h`
-            width = 2 if words[index + 1].lower() in ("after", "at") else 1
-            options["reveal"] = " ".join(words[index + 1 : index + 1 + width])
-            index += 1 + width
-        elif key in ("topics", "difficulty", "pack") and index + 1 < len(words):
-            options[key] = words[index + 1]
-            index += 2
-        else:
-            raise QotdError(f"Cannot read {words[index]!r} in the schedule options.")
-    return options
-
-
-def _list(value: str | None) -> list[str]:
-    return [item for item in (value or "").split(",") if item]

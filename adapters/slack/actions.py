@@ -8,9 +8,9 @@ from adapters.slack import ids, replies
 from adapters.slack.blocks import Message
 from adapters.slack.commands import scheduled_reply
 from adapters.slack.identity import AdminCheck
-from adapters.slack.schedule import ScheduleRequest
 from adapters.slack.views import write_modal
 from bot.domain.identity import ChannelRef, MemberRef
+from bot.domain.schedule_words import ScheduleRequest
 from bot.errors import AnswersClosed, QotdError
 from bot.services import answers, quiz, review, subscriptions
 from bot.services.context import Core

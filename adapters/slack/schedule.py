@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import shlex
-from dataclasses import dataclass
+from dataclasses import replace
 from typing import Any
 
 from adapters.slack.mrkdwn import subteam_mention
 from bot.domain.schedule import Schedule
-from bot.errors import BadSchedule, QotdError
+from bot.domain.schedule_words import ScheduleRequest, parse_schedule_words
+from bot.errors import BadSchedule
 
 USAGE = (
     "Usage: `/qotd schedule <HH:MM> <Time/Zone> [days] [reveal after 8h | reveal at 17:00] "
@@ -16,74 +16,19 @@ USAGE = (
     "for example `/qotd schedule 09:00 Europe/Berlin mon-fri`. "
     "`/qotd schedule` alone opens a form."
 )
-OPTION_WORDS = ("reveal", "topics", "difficulty", "pack", "thread", "mention")
-
-
-@dataclass(frozen=True, slots=True)
-class ScheduleRequest:
-    """Everything `schedule_channel` needs, read from what an admin typed or picked."""
-
-    schedule: Schedule
-    pack: str | None = None
-    difficulties: tuple[str, ...] = ()
-    topics: tuple[str, ...] = ()
-    thread: bool = False
-    mention: str | None = None
 
 
 def from_words(text: str) -> ScheduleRequest:
     """`09:00 Europe/Berlin mon-fri reveal after 8h topics a,b thread` -> ScheduleRequest."""
-    try:
-        words = shlex.split(text)
-    except ValueError:
-        raise QotdError(USAGE) from None
-    if len(words) < 2:
-        raise QotdError(USAGE)
-    post_time, timezone, rest = words[0], words[1], words[2:]
-    days = "daily"
-    if rest and rest[0].lower() not in OPTION_WORDS:
-        days = rest.pop(0)
-    options = _options(rest)
-    mention = None
-    if "mention" in options:
-        mention = subteam_mention(options["mention"])
-        if mention is None:
-            raise BadSchedule(
-                "`mention` takes a user group, such as `mention @ml-study` (Slack user groups only)."
-            )
-    return ScheduleRequest(
-        schedule=Schedule.parse(post_time, timezone, days, options.get("reveal")),
-        pack=options.get("pack"),
-        difficulties=_list(options.get("difficulty")),
-        topics=_list(options.get("topics")),
-        thread="thread" in options,
-        mention=mention,
-    )
-
-
-def _options(words: list[str]) -> dict[str, str]:
-    options: dict[str, str] = {}
-    index = 0
-    while index < len(words):
-        key = words[index].lower()
-        if key == "thread":
-            options["thread"] = "yes"
-            index += 1
-        elif key == "reveal" and index + 1 < len(words):
-            # `reveal after 8h`, `reveal at 17:00`, or just `reveal 8h`
-            width = 2 if words[index + 1].lower() in ("after", "at") else 1
-            options["reveal"] = " ".join(words[index + 1 : index + 1 + width])
-            index += 1 + width
-        elif key in ("topics", "difficulty", "pack", "mention") and index + 1 < len(words):
-            options[key] = words[index + 1]
-            index += 2
-        else:
-            raise BadSchedule(f"Cannot read {words[index]!r} in the schedule options. {USAGE}")
-    return options
-
-
-def _list(value: str | None) -> tuple[str, ...]:
-    return tuple(item for item in (value or "").split(",") if item)
+    request = parse_schedule_words(text, USAGE)
+    if request.mention is None:
+        return request
+    mention = subteam_mention(request.mention)
+    if mention is None:
+        raise BadSchedule(
+            "`mention` takes a user group, such as `mention @ml-study` (Slack user groups only)."
+        )
+    return replace(request, mention=mention)
 
 
 def from_modal(values: dict[str, dict[str, Any]]) -> ScheduleRequest:

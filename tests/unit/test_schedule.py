@@ -146,3 +146,26 @@ def test_any_typed_days_are_read_or_refused_cleanly(text):
     except BadSchedule:
         return
     assert days and days <= set(range(7))
+
+
+def test_schedule_words_read_every_option():
+    from bot.domain.schedule_words import parse_schedule_words
+
+    request = parse_schedule_words(
+        "09:30 Europe/Berlin mon-fri reveal at 17:00 topics nlp,vision difficulty advanced pack ml thread "
+        "mention @study",
+        "usage",
+    )
+    assert request.schedule.describe() == "09:30 Europe/Berlin weekdays, reveal at 17:00"
+    assert request.topics == ("nlp", "vision") and request.difficulties == ("advanced",)
+    assert (request.pack, request.thread, request.mention) == ("ml", True, "@study")
+
+
+@pytest.mark.parametrize(
+    "text", ["", "09:00", "09:00 UTC daily colour blue", '09:00 UTC "unclosed']
+)
+def test_bad_schedule_words_give_the_usage(text):
+    from bot.domain.schedule_words import parse_schedule_words
+
+    with pytest.raises(BadSchedule, match="usage"):
+        parse_schedule_words(text, "usage: schedule <HH:MM> <TZ>")
