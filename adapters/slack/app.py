@@ -13,7 +13,13 @@ from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_bolt.response import BoltResponse
-from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryIntervalCalculator
+from slack_sdk.http_retry.jitter import RandomJitter
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import actions, commands, ids, schedule
@@ -32,10 +38,18 @@ Authorize = Callable[..., Awaitable[AuthorizeResult]]
 
 
 def make_client(api_url: str, token: str | None) -> AsyncWebClient:
-    """A Web API client that waits out 429s (Retry-After) instead of failing."""
+    """A Web API client that waits out 429s (Retry-After) and retries 5xx responses and
+    dropped connections with exponential backoff and jitter before giving up."""
     client = AsyncWebClient(token=token, base_url=api_url)
     # Not on by default in slack_sdk: without it a burst of posts fails with `ratelimited`.
     client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=3))
+    backoff = BackoffRetryIntervalCalculator(backoff_factor=0.5, jitter=RandomJitter())
+    client.retry_handlers.append(
+        AsyncServerErrorRetryHandler(max_retry_count=2, interval_calculator=backoff)
+    )
+    client.retry_handlers.append(
+        AsyncConnectionErrorRetryHandler(max_retry_count=2, interval_calculator=backoff)
+    )
     return client
 
 

@@ -114,7 +114,14 @@ async def _claim(core: Core, subscription: Subscription, day: date, now: datetim
     except QotdError as error:
         await _record_subscription_error(core, subscription.id, error.message)
         return 0
-    log.info("claimed post subscription=%s date=%s question=%s", subscription.id, day, question.id)
+    log.info(
+        "claimed post group=%s channel=%s subscription=%s date=%s question=%s",
+        subscription.channel.group_id,
+        subscription.channel.channel_id,
+        subscription.id,
+        day,
+        question.id,
+    )
     return 1
 
 
@@ -204,8 +211,9 @@ async def send_post(core: Core, chats: Mapping[str, Chat], post: Post) -> bool |
         return False
     await _record_posted(core, post, subscription, sent, day_number, reveal_at)
     log.info(
-        "posted post=%s subscription=%s channel=%s question=%s day=%s",
+        "posted post=%s group=%s subscription=%s channel=%s question=%s day=%s",
         post.id,
+        subscription.channel.group_id,
         subscription.id,
         subscription.channel.channel_id,
         question.id,
@@ -252,8 +260,9 @@ async def _fail(
         if permanent:
             await uow.subscriptions.set_paused(subscription.id, True, reason, now)
     log.warning(
-        "post=%s subscription=%s channel=%s failed%s: %s",
+        "post=%s group=%s subscription=%s channel=%s failed%s: %s",
         post.id,
+        subscription.channel.group_id,
         subscription.id,
         subscription.channel.channel_id,
         " (paused)" if permanent else "",
@@ -324,7 +333,13 @@ async def reveal_post(core: Core, chats: Mapping[str, Chat], post: Post) -> bool
         return False
     async with core.storage.write() as uow:
         await uow.posts.mark_revealed(post.id, core.clock.now())
-    log.info("revealed post=%s subscription=%s", post.id, subscription.id)
+    log.info(
+        "revealed post=%s group=%s channel=%s subscription=%s",
+        post.id,
+        subscription.channel.group_id,
+        subscription.channel.channel_id,
+        subscription.id,
+    )
     return True
 
 

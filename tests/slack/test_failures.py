@@ -71,15 +71,27 @@ async def test_a_rate_limited_post_waits_for_retry_after_and_goes_out(slack):
     assert not (await channel_status(slack.core, CHANNEL_REF)).subscription.paused
 
 
-async def test_a_server_error_is_retried_on_the_next_tick_without_pausing(slack, caplog):
+async def test_a_brief_server_error_is_retried_at_once_with_backoff(slack):
     await _schedule(slack)
     slack.fake.fail("chat.postMessage", "internal_error", status=500)
 
-    await slack.advance(timedelta(hours=23))  # a tick at 09:00 fails, the next one posts
+    await slack.advance(timedelta(hours=23))
 
     first, second = slack.fake.called("chat.postMessage")
-    assert "internal_error" in caplog.text and "it is retried" in caplog.text
     assert "ts" not in first.args and "ts" in second.args
+    assert len(slack.fake.posts()) == 1
+
+
+async def test_a_lasting_server_error_is_retried_on_the_next_tick_without_pausing(slack, caplog):
+    await _schedule(slack)
+    for _ in range(3):  # the first call and both in-process retries
+        slack.fake.fail("chat.postMessage", "internal_error", status=500)
+
+    await slack.advance(timedelta(hours=23))  # a tick at 09:00 fails, the next one posts
+
+    calls = slack.fake.called("chat.postMessage")
+    assert "internal_error" in caplog.text and "it is retried" in caplog.text
+    assert all("ts" not in call.args for call in calls[:3]) and "ts" in calls[3].args
     status = await channel_status(slack.core, CHANNEL_REF)
     assert not status.subscription.paused and status.subscription.last_error is None
 

@@ -58,7 +58,8 @@ async def test_a_session_with_failures_logs_and_replies_without_any_secret(
             assert await _send(session, url, forged, "guessed-secret") == 401
             await bolt.idle()
 
-        fake.fail("chat.postMessage", "internal_error", status=500)
+        for _ in range(3):  # the first call and both in-process retries
+            fake.fail("chat.postMessage", "internal_error", status=500)
         core.clock.set(datetime(2026, 3, 3, 9, 0, 30, tzinfo=UTC))
         await posting.tick(core, bolt.chats)  # Slack is down: retried later
         fake.revoked = True
