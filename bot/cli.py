@@ -100,7 +100,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = load_settings()
-        quiet = args.command == "console" and "QOTD_LOG_LEVEL" not in os.environ
+        console = args.command == "console" or (
+            args.command == "run"
+            and not (settings.discord_enabled or settings.slack_enabled or args.slack_http)
+        )
+        quiet = console and "QOTD_LOG_LEVEL" not in os.environ
         # The console is a conversation on stdout: only problems belong in its log.
         configure_logging("WARNING" if quiet else settings.log_level)
         return _dispatch(args, settings)

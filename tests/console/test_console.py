@@ -116,3 +116,30 @@ def test_durations_are_read(text, hours):
 def test_bad_durations_are_refused(text):
     with pytest.raises(QotdError):
         parse_duration(text)
+
+
+def test_qotd_run_without_credentials_opens_a_quiet_console(tmp_path):
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("QOTD_DISCORD_TOKEN", "DISCORD_TOKEN", "SLACK_BOT_TOKEN", "QOTD_LOG_LEVEL")
+    }
+    environment |= {
+        "QOTD_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'run.db'}",
+        "QOTD_CONTENT_DIR": str(FIXTURES / "packs"),
+        "QOTD_DEFAULT_PACK": "sample",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "run"],
+        input="schedule 09:00 UTC daily\nadvance 1d\n",
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=environment,
+        timeout=120,
+    )
+    assert result.returncode == 0
+    assert "No Discord or Slack credentials are set" in result.stderr
+    assert "QOTD_DISCORD_TOKEN" in result.stderr and "SLACK_BOT_TOKEN" in result.stderr
+    assert "== Question of the day" in result.stdout
+    assert " INFO " not in result.stderr
