@@ -12,7 +12,7 @@ from bot.services.answers import AnswerReceipt
 from bot.services.boards import Leaderboard, MemberStats
 from bot.services.progress import WeeklyPoints
 from bot.services.quiz import QuizFeedback, QuizStep
-from bot.services.review import ReviewStats
+from bot.services.review import ReviewStats, review_facts
 from bot.services.subscriptions import ChannelStatus
 
 WIDTH = 78
@@ -155,13 +155,7 @@ def quiz_step(step: QuizStep) -> str:
 
 
 def review_stats(result: ReviewStats) -> str:
-    lines = [f"Reviews due today: {result.due_today} (cards: {result.cards})"]
-    if result.retention is not None:
-        lines.append(f"Retention (30 days): {result.retention:.0%}")
-    if result.weakest:
-        weakest = ", ".join(f"{item.topic} {item.accuracy:.0%}" for item in result.weakest)
-        lines.append(f"Weakest topics: {weakest}")
-    return "\n".join(lines)
+    return "\n".join(f"{label}: {value}" for label, value in review_facts(result))
 
 
 def weekly_points(points: WeeklyPoints) -> str:

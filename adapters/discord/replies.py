@@ -17,7 +17,7 @@ from bot.services.answers import AnswerReceipt
 from bot.services.boards import Leaderboard, MemberStats
 from bot.services.progress import WeeklyPoints
 from bot.services.quiz import QuizFeedback, QuizStep
-from bot.services.review import ReviewStats
+from bot.services.review import ReviewStats, review_facts
 from bot.services.subscriptions import ChannelStatus
 from bot.services.today import Today
 
@@ -149,13 +149,7 @@ def status_embed(result: ChannelStatus) -> discord.Embed:
 
 def review_lines(result: ReviewStats) -> str:
     """Spaced-repetition stats: due today, retention and the weakest topics."""
-    lines = [f"Reviews due today: {result.due_today} (cards: {result.cards})"]
-    if result.retention is not None:
-        lines.append(f"Retention (30 days): {result.retention:.0%}")
-    if result.weakest:
-        weakest = ", ".join(f"{item.topic} {item.accuracy:.0%}" for item in result.weakest)
-        lines.append(f"Weakest topics: {weakest}")
-    return "\n".join(lines)
+    return "\n".join(f"{label}: {value}" for label, value in review_facts(result))
 
 
 def weekly_points(points: WeeklyPoints) -> str:

@@ -28,6 +28,21 @@ class ReviewStats:
     weakest: tuple[TopicStats, ...]
 
 
+def review_facts(result: ReviewStats) -> list[tuple[str, str]]:
+    """Each review figure as (label, value), for every front end to style its own way."""
+    facts = [("Reviews due today", f"{result.due_today} (cards: {result.cards})")]
+    if result.retention is not None:
+        facts.append(("Retention (30 days)", f"{result.retention:.0%}"))
+    if result.weakest:
+        facts.append(
+            (
+                "Weakest topics",
+                ", ".join(f"{item.topic} {item.accuracy:.0%}" for item in result.weakest),
+            )
+        )
+    return facts
+
+
 def weakest_topics(stats: MemberStats, minimum: int = 1) -> list[TopicStats]:
     """Topics by accuracy, weakest first: the same numbers `stats` shows."""
     answered = [item for item in stats.topics if item.answered >= minimum]
