@@ -9,7 +9,7 @@ from bot.domain.question import LETTERS, Question
 from bot.domain.schedule import zone
 from bot.ports import OutgoingNudge, OutgoingPost, OutgoingReveal
 from bot.services.answers import AnswerReceipt
-from bot.services.boards import Leaderboard, MemberStats
+from bot.services.boards import Leaderboard, MemberStats, stats_facts
 from bot.services.progress import WeeklyPoints
 from bot.services.quiz import QuizFeedback, QuizStep
 from bot.services.review import ReviewStats, review_facts
@@ -125,14 +125,7 @@ def leaderboard(board: Leaderboard) -> str:
 
 
 def stats(result: MemberStats) -> str:
-    lines = [
-        f"Daily answers: {result.daily_answers} ({result.daily_correct}/{result.daily_picks} picks right, {result.written} written)"
-    ]
-    lines.append(f"Quiz answers: {result.quiz_answers} ({result.quiz_correct} right)")
-    if result.accuracy is not None:
-        lines.append(f"Accuracy: {result.accuracy:.0%}")
-    if result.streak is not None:
-        lines.append(f"Streak: {result.streak.current} (best {result.streak.best})")
+    lines = [f"{label}: {value}" for label, value in stats_facts(result)]
     if result.topics:
         lines.append("By topic:")
         lines += [

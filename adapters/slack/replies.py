@@ -21,7 +21,7 @@ from bot.domain.review import Rating
 from bot.domain.scoring import Streak
 from bot.ports import OutgoingNudge
 from bot.services.answers import AnswerReceipt
-from bot.services.boards import Leaderboard, MemberStats
+from bot.services.boards import Leaderboard, MemberStats, stats_facts
 from bot.services.progress import WeeklyPoints
 from bot.services.quiz import QuizFeedback, QuizStep
 from bot.services.review import ReviewStats, review_facts
@@ -132,15 +132,7 @@ def stats(result: MemberStats) -> Message:
 
 def stats_text(result: MemberStats) -> str:
     """A member's answers, accuracy, streak and accuracy by topic, as mrkdwn lines."""
-    lines = [
-        f"*Daily answers:* {result.daily_answers} ({result.daily_correct}/{result.daily_picks} "
-        f"picks right, {result.written} written)",
-        f"*Quiz answers:* {result.quiz_answers} ({result.quiz_correct} right)",
-    ]
-    if result.accuracy is not None:
-        lines.append(f"*Accuracy:* {result.accuracy:.0%}")
-    if result.streak is not None:
-        lines.append(f"*Streak:* {result.streak.current} (best {result.streak.best})")
+    lines = [f"*{label}:* {value}" for label, value in stats_facts(result)]
     if result.topics:
         lines.append("*By topic:*")
         lines += [

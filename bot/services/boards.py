@@ -147,3 +147,20 @@ async def member_stats(
         streak=streak,
         topics=tuple(topics),
     )
+
+
+def stats_facts(result: MemberStats) -> list[tuple[str, str]]:
+    """Each of a member's figures as (label, value), for every front end to style its own way."""
+    facts = [
+        (
+            "Daily answers",
+            f"{result.daily_answers} ({result.daily_correct}/{result.daily_picks} picks right, "
+            f"{result.written} written)",
+        ),
+        ("Quiz answers", f"{result.quiz_answers} ({result.quiz_correct} right)"),
+    ]
+    if result.accuracy is not None:
+        facts.append(("Accuracy", f"{result.accuracy:.0%}"))
+    if result.streak is not None:
+        facts.append(("Streak", f"{result.streak.current} (best {result.streak.best})"))
+    return facts

@@ -30,7 +30,7 @@ async def member_progress(
     core: Core, member: MemberRef, channel: ChannelRef | None = None
 ) -> Progress:
     stats = await member_stats(core, member, channel)
-    review = await review_stats(core, member)
+    review = await review_stats(core, member, stats)  # same answers: read them once
     now = core.clock.now()
     tz = zone(core.default_timezone)
     if channel is not None:

@@ -113,7 +113,9 @@ def _new_questions(
     return [question.id for question in unseen[:wanted]]
 
 
-async def review_stats(core: Core, member: MemberRef) -> ReviewStats:
+async def review_stats(
+    core: Core, member: MemberRef, stats: MemberStats | None = None
+) -> ReviewStats:
     """Due today (in the member's reminder time zone, else UTC), retention and weakest topics."""
     now = core.clock.now()
     async with core.storage.read() as uow:
@@ -128,7 +130,8 @@ async def review_stats(core: Core, member: MemberRef) -> ReviewStats:
         due_today = await uow.cards.count_due(member_id, end_of_day)
         cards = await uow.cards.count(member_id)
         reviewed, recalled = await uow.cards.recall_counts(member_id, now - RETENTION_WINDOW)
-    weakest = tuple(weakest_topics(await member_stats(core, member), minimum=2)[:3])
+    answered = stats if stats is not None else await member_stats(core, member)
+    weakest = tuple(weakest_topics(answered, minimum=2)[:3])
     return ReviewStats(due_today, cards, recalled / reviewed if reviewed else None, weakest)
 
 
