@@ -6,10 +6,11 @@ import asyncio
 import importlib
 import logging
 import sys
+from datetime import UTC, datetime
 from typing import Any
 
 from bot.bootstrap import open_core
-from bot.clock import OffsetClock
+from bot.clock import ManualClock, SystemClock
 from bot.config import Settings
 from bot.ports import Chat, FrontEnd
 from bot.scheduler import Heartbeat
@@ -30,9 +31,18 @@ FRONT_END_PACKAGES = {"discord": "adapters.discord", "slack": "adapters.slack"}
 async def run_console(settings: Settings) -> int:
     from adapters.console.app import run
 
-    clock = OffsetClock()
+    # The console's clock is its own: it resumes from the database, or starts at
+    # QOTD_CONSOLE_START / --start, or at this minute of the wall clock on a first start.
+    first_start = SystemClock().now().replace(second=0, microsecond=0)
+    clock = ManualClock(datetime(1970, 1, 1, tzinfo=UTC))
     async with open_core(settings, clock=clock) as core:
-        return await run(core, clock, settings.tick_seconds, settings.pictures_dir)
+        return await run(
+            core,
+            clock,
+            start=settings.console_start,
+            first_start=first_start,
+            pictures=settings.pictures_dir,
+        )
 
 
 def wanted_front_ends(

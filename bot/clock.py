@@ -13,7 +13,7 @@ class Clock(Protocol):
 
 
 class MovableClock(Clock, Protocol):
-    """A clock the console's `advance` (and tests) can move forward."""
+    """A clock the console's `advance` and `next` (and tests) move forward."""
 
     def advance_to(self, instant: datetime) -> datetime: ...
 
@@ -26,7 +26,7 @@ class SystemClock:
 
 
 class ManualClock:
-    """A clock that moves only when told: tests and the console's `advance` use it."""
+    """A clock that moves only when told: the console and the tests use it."""
 
     def __init__(self, start: datetime) -> None:
         if start.tzinfo is None:
@@ -49,21 +49,16 @@ class ManualClock:
         return self._now
 
 
-class OffsetClock:
-    """The real time moved forward by an offset: the console's `advance` uses it."""
-
-    def __init__(self, base: Clock | None = None) -> None:
-        self._base = base or SystemClock()
-        self._offset = timedelta()
-
-    def now(self) -> datetime:
-        return self._base.now() + self._offset
-
-    def advance(self, delta: timedelta) -> datetime:
-        if delta < timedelta():
-            raise ValueError("the clock only moves forward")
-        self._offset += delta
-        return self.now()
-
-    def advance_to(self, instant: datetime) -> datetime:
-        return self.advance(max(instant - self.now(), timedelta()))
+def parse_instant(text: str) -> datetime:
+    """An ISO 8601 instant with its offset (`2026-03-02T08:00Z`, `...T09:00+01:00`), in UTC."""
+    try:
+        instant = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(
+            f"{text[:40]!r} is not an ISO 8601 instant such as 2026-03-02T08:00Z"
+        ) from None
+    if instant.tzinfo is None:
+        raise ValueError(
+            f"{text[:40]!r} has no UTC offset: add Z or +01:00, as in 2026-03-02T08:00Z"
+        )
+    return instant.astimezone(UTC)

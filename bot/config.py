@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.clock import parse_instant
 from bot.domain.schedule import zone
 from bot.domain.scoring import PointsPolicy
 from bot.errors import QotdError
@@ -38,6 +40,9 @@ class Settings(BaseSettings):
     review_fuzz: bool = True
     desired_retention: float = Field(0.9, ge=0.7, le=0.99)
     pictures_dir: Path = Path("qotd-pictures")
+    # Where a new console database's clock starts (ISO 8601 with an offset); a console
+    # database that has run before resumes from its own saved clock.
+    console_start: datetime | None = None
     log_level: str = "INFO"
 
     points_beginner: int = Field(10, ge=0)
@@ -66,6 +71,13 @@ class Settings(BaseSettings):
             zone(value)
         except QotdError as error:
             raise ValueError(error.message) from None
+        return value
+
+    @field_validator("console_start", mode="before")
+    @classmethod
+    def _aware_instant(cls, value: object) -> object:
+        if isinstance(value, str):
+            return parse_instant(value)
         return value
 
     @field_validator("log_level")

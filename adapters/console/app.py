@@ -1,16 +1,21 @@
-"""Run the console channel on standard input and output."""
+"""Run the console channel on standard input and output.
+
+The console keeps its own clock: it starts where the last session on the same database
+stopped (or at `--start`), and moves only with `next` and `advance`, so a session plays the
+same way at any hour.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
 from adapters.console.chat import PLATFORM
 from adapters.console.session import ConsoleSession
-from bot.clock import OffsetClock
-from bot.scheduler import Heartbeat
+from bot.clock import ManualClock
 from bot.services.context import Core
 
 GREETING = "qotd console: one local channel. Type `help` for commands, `quit` to leave."
@@ -18,36 +23,30 @@ GREETING = "qotd console: one local channel. Type `help` for commands, `quit` to
 
 async def run(
     core: Core,
-    clock: OffsetClock,
-    tick_seconds: float,
+    clock: ManualClock,
+    *,
+    start: datetime | None,
+    first_start: datetime,
     pictures: Path | None = None,
     stdin: TextIO = sys.stdin,
 ) -> int:
-    """Read commands until `quit` or end of input; the heartbeat runs alongside."""
+    """Read commands until `quit` or end of input."""
     interactive = stdin.isatty()
 
     def write(text: str) -> None:
         print(text, flush=True)
 
     session = ConsoleSession(core, clock, write, pictures)
-    heartbeat = Heartbeat(core, session.chats, tick_seconds)
-    heartbeat.start()
-    try:
+    await session.start(start, first_start)  # and whatever fell due while it was closed
+    if interactive:
+        write(GREETING)
+    loop = asyncio.get_running_loop()
+    while True:
         if interactive:
-            write(GREETING)
-        await heartbeat.beat()  # reveals and posts missed while the console was closed
-        loop = asyncio.get_running_loop()
-        while True:
-            if interactive:
-                print("> ", end="", flush=True)
-            line = await loop.run_in_executor(None, stdin.readline)
-            if not line:
-                break
-            if not await session.handle(line):
-                break
-    finally:
-        heartbeat.stop()
-    return 0
+            print("> ", end="", flush=True)
+        line = await loop.run_in_executor(None, stdin.readline)
+        if not line or not await session.handle(line):
+            return 0
 
 
 __all__ = ["PLATFORM", "run"]

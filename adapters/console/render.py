@@ -5,11 +5,12 @@ from __future__ import annotations
 import textwrap
 from datetime import datetime
 
+from bot.domain.local_time import format_local
 from bot.domain.question import LETTERS, Question
 from bot.domain.schedule import zone
 from bot.ports import OutgoingNudge, OutgoingPost, OutgoingReveal
 from bot.services.answers import AnswerReceipt
-from bot.services.boards import Leaderboard, MemberStats, stats_facts
+from bot.services.boards import Leaderboard, MemberStats, own_rank, stats_facts
 from bot.services.progress import WeeklyPoints
 from bot.services.quiz import QuizFeedback, QuizStep
 from bot.services.review import ReviewStats, review_facts
@@ -29,7 +30,8 @@ def _wrap(text: str, indent: str = "") -> str:
 
 
 def local_time(instant: datetime, timezone: str) -> str:
-    return f"{instant.astimezone(zone(timezone)):%a %Y-%m-%d %H:%M} {timezone}"
+    """`Mon 2 Mar 09:00 CET`, with the UTC offset in the autumn hour that happens twice."""
+    return format_local(instant, zone(timezone))
 
 
 def question_body(question: Question) -> list[str]:
@@ -115,12 +117,7 @@ def leaderboard(board: Leaderboard) -> str:
     if not board.entries:
         lines.append("  No points yet.")
     lines += [f"  {entry.rank:>3}. {entry.name:<20} {entry.points:>6}" for entry in board.entries]
-    if board.me is not None and all(
-        entry.member_id != board.me.member_id for entry in board.entries
-    ):
-        lines.append(
-            f"  ... you: #{board.me.rank} of {board.members} with {board.me.points} points"
-        )
+    lines.append(f"  ... {own_rank(board)}")
     return "\n".join(lines)
 
 

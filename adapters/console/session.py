@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import tempfile
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime
 from pathlib import Path
 
 from adapters.console import render
 from adapters.console.chat import PLATFORM, ConsoleChat
+from adapters.console.words import echo, no_words, parse_duration, strip_comment
 from bot import pictures
 from bot.clock import MovableClock
 from bot.domain.identity import ChannelRef, MemberRef
 from bot.domain.periods import Period, Scope
 from bot.domain.schedule_words import parse_schedule_words
-from bot.errors import QotdError
+from bot.domain.study_words import MAX_SESSION, parse_quiz_words, parse_review_words
+from bot.errors import NotSubscribed, QotdError
 from bot.services import (
     answers,
     boards,
@@ -27,6 +30,7 @@ from bot.services import (
     quiz,
     review,
     subscriptions,
+    timeline,
 )
 from bot.services.access import Actor
 from bot.services.context import Core
@@ -37,28 +41,54 @@ SCHEDULE_USAGE = (
     "Usage: schedule <HH:MM> <Time/Zone> [days] [reveal after 8h | reveal at 17:00] "
     "[topics a,b] [difficulty beginner,intermediate] [pack ml] [thread]"
 )
+QUIZ_USAGE = (
+    f"Usage: quiz [topic] [beginner|intermediate|advanced] [count 1-{MAX_SESSION}], or quiz stop"
+)
+REVIEW_USAGE = f"Usage: review [count 1-{MAX_SESSION}]"
 CHANNEL = ChannelRef(PLATFORM, "local", "general")
-MAX_ADVANCE = timedelta(days=366)
+# The name the console's clock is saved under, so the next session resumes from it.
+CLOCK_NAME = "console"
+# Commands that take no words after them.
+BARE_COMMANDS = frozenset(
+    {
+        "status",
+        "pause",
+        "resume",
+        "skip",
+        "post-now",
+        "unsubscribe",
+        "today",
+        "reveal",
+        "streak",
+        "stats",
+        "topics",
+        "next",
+        "forget-me",
+        "help",
+    }
+)
 
 HELP = """\
-Commands (one per line):
+Commands (one per line; `#` at the start or after a space begins a comment, except in
+`write`, whose text is kept whole; `\\#` is a literal #):
   as <name>                      act as another member (default: you)
-  schedule <HH:MM> <TZ> <days> [reveal after 8h|reveal at 17:00]
+  schedule <HH:MM> <TZ> [days] [reveal after 8h|reveal at 17:00]
            [topics a,b] [difficulty beginner,intermediate] [pack ml] [thread]
+                                 days: daily (default), weekdays, weekends, mon-fri, mon,wed,fri
                                  e.g. schedule 09:00 Europe/Berlin mon-fri
   status | pause | resume | skip | queue <question-id> | post-now | unsubscribe
   today                          show the current question
   answer <A-D>                   pick a choice (answers the quiz if one is running)
   write <text>                   send a written answer
   reveal                         reveal the open question now
-  leaderboard [week|month|all] [group|channel]
+  leaderboard [week|month|all] [group|channel] [chart]   `chart` also draws weekly points
   streak | stats | topics
   quiz [topic] [difficulty] [count]   start a practice quiz; `quiz stop` ends it
   review [count]                 review your due questions (spaced repetition)
   rate <again|hard|good|easy>    after a reveal, rate your written answer against the reference
   remind <HH:MM> [TZ] | remind off    a daily private reminder when reviews are due
-  leaderboard [period] [scope] chart  also draw the weekly points as a picture
-  advance <1d|3h|30m|1w>         move the clock forward; due posts and reveals happen
+  next                           move the clock to the next post, reveal or reminder
+  advance <1d|3h|30m|1w>         move the clock forward, stopping at each post, reveal and reminder
   forget-me                      delete everything stored about the current member
   help | quit"""
 
@@ -102,6 +132,7 @@ class ConsoleSession:
             "rate": self._rate,
             "remind": self._remind,
             "advance": self._advance,
+            "next": self._next,
             "forget-me": self._forget,
             "help": self._help,
         }
@@ -113,25 +144,55 @@ class ConsoleSession:
 
     async def handle(self, line: str) -> bool:
         """Run one command line; False when the session should end."""
-        text = line.strip()
-        if not text or text.startswith("#"):
+        word, _, rest = line.strip().partition(" ")
+        word = word.lower()
+        # A written answer is the member's own text and is taken whole, `#` included.
+        text = line.strip() if word == "write" else strip_comment(line)
+        if not text:
             return True
         word, _, rest = text.partition(" ")
-        word = word.lower()
+        word, rest = word.lower(), rest.strip()
         if word in ("quit", "exit"):
             return False
         handler = self._commands.get(word)
         if handler is None:
-            self.write(f"error: unknown command {word!r}. Type `help` for the list.")
+            self.write(f"error: unknown command {echo(word)}. Type `help` for the list.")
             return True
         try:
-            await handler(rest.strip())
+            if word in BARE_COMMANDS:
+                no_words(word, rest)
+            await handler(rest)
         except QotdError as error:
             self.write(f"error: {error.message}")
         except Exception:
             log.exception("console command %r failed", word)
             self.write(f"error: {word!r} failed unexpectedly; the log has the details.")
+        await self._save_clock()
         return True
+
+    async def start(self, start: datetime | None, first_start: datetime) -> None:
+        """Resume the clock saved with the database, or start it at `start`.
+
+        A saved clock never goes back: a `start` before it is refused; a `start` after it
+        moves forward through every post, reveal and reminder on the way. With neither,
+        the clock starts at `first_start` (the entry point passes the wall clock's minute).
+        """
+        saved = await timeline.saved_clock(self.core, CLOCK_NAME)
+        if saved is not None and start is not None and start < saved:
+            raise QotdError(
+                f"This database's console clock is already at {saved:%Y-%m-%dT%H:%MZ}; "
+                "it never goes back. Start later, or use another database (QOTD_DATABASE_URL)."
+            )
+        resume = saved or start or first_start
+        self.clock.advance_to(resume)
+        if start is not None and start > resume:
+            await timeline.advance_to(self.core, self.chats, self.clock, start)
+        else:
+            await posting.tick(self.core, self.chats)  # anything due when the console closed
+        await self._save_clock()
+
+    async def _save_clock(self) -> None:
+        await timeline.save_clock(self.core, CLOCK_NAME, self.clock.now())
 
     async def _help(self, _: str) -> None:
         self.write(HELP)
@@ -200,31 +261,29 @@ class ConsoleSession:
             lines.append("You sent a written answer.")
         self.write("\n".join(lines))
 
-    async def _current_post(self) -> int:
-        return (await today(self.core, CHANNEL)).post.id
-
     async def _answer(self, args: str) -> None:
         if not args:
             raise QotdError("Usage: answer <A-D>")
         quiz_id = self.quizzes.get(self.member.member_id)
         if quiz_id is not None:
             feedback = await quiz.answer_quiz(self.core, self.member, quiz_id, args)
+            self.write(render.quiz_feedback(feedback))
             if feedback.finished:
                 del self.quizzes[self.member.member_id]
-            self.write(render.quiz_feedback(feedback))
+                self.write("The quiz is over: `answer` picks for today's question again.")
             return
-        post_id = await self._current_post()
+        current = await today(self.core, CHANNEL)
         result = await answers.submit(
-            self.core, answers.AnswerRequest(post_id, self.member, choice=args)
+            self.core, answers.AnswerRequest(current.post.id, self.member, choice=args)
         )
-        self.write(render.receipt(result))
+        self.write(f"Day {current.post.day_number}: {render.receipt(result)}")
 
     async def _write(self, args: str) -> None:
-        post_id = await self._current_post()
+        current = await today(self.core, CHANNEL)
         result = await answers.submit(
-            self.core, answers.AnswerRequest(post_id, self.member, written=args)
+            self.core, answers.AnswerRequest(current.post.id, self.member, written=args)
         )
-        self.write(render.receipt(result))
+        self.write(f"Day {current.post.day_number}: {render.receipt(result)}")
 
     async def _reveal(self, _: str) -> None:
         await posting.reveal_now(self.core, self.chats, CHANNEL, self.actor)
@@ -233,6 +292,8 @@ class ConsoleSession:
         words = args.split()
         chart = "chart" in words
         words = [word for word in words if word != "chart"]
+        if len(words) > 2:
+            raise QotdError("Usage: leaderboard [week|month|all] [group|channel] [chart]")
         period = Period.parse(words[0] if words else None)
         scope = Scope.parse(words[1] if len(words) > 1 else None)
         board = await boards.leaderboard(self.core, CHANNEL, self.member, period, scope)
@@ -256,16 +317,31 @@ class ConsoleSession:
 
     def _save(self, picture: pictures.Picture, kind: str) -> Path:
         folder = self.pictures or Path(tempfile.gettempdir()) / "qotd-pictures"
-        folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{self.member.member_id}-{kind}.png"
-        path.write_bytes(picture.png)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(picture.png)
+        except OSError as error:
+            raise QotdError(
+                f"Could not save the picture in {folder} ({error.strerror or error}); "
+                "set QOTD_PICTURES_DIR to a folder you can write."
+            ) from None
         return path
 
     async def _review(self, args: str) -> None:
-        count = int(args) if args.strip().isdigit() else None
+        count = parse_review_words(args, REVIEW_USAGE)
         step = await review.start_review(self.core, self.member, count=count)
-        self.quizzes[self.member.member_id] = step.quiz_id
+        await self._replace_session(step.quiz_id)
         self.write(render.quiz_step(step))
+
+    async def _replace_session(self, quiz_id: int) -> None:
+        """Track the member's new quiz or review, stopping (and saying so) a running one."""
+        running = self.quizzes.get(self.member.member_id)
+        if running is not None:
+            with contextlib.suppress(QotdError):  # it may have ended already
+                await quiz.stop_quiz(self.core, self.member, running)
+            self.write("Your running quiz was stopped: the new one replaces it.")
+        self.quizzes[self.member.member_id] = quiz_id
 
     async def _rate(self, args: str) -> None:
         current = await today(self.core, CHANNEL, self.member)
@@ -276,12 +352,12 @@ class ConsoleSession:
 
     async def _remind(self, args: str) -> None:
         words = args.split()
+        if not words or len(words) > 2 or (words[0] == "off" and len(words) > 1):
+            raise QotdError("Usage: remind <HH:MM> [Time/Zone] or remind off")
         if words[:1] == ["off"]:
             stopped = await nudges.stop_reminder(self.core, self.member)
             self.write("Reminders are off." if stopped else "You had no reminder.")
             return
-        if not words:
-            raise QotdError("Usage: remind <HH:MM> [Time/Zone] or remind off")
         when, tz = await nudges.set_reminder(
             self.core, self.member, words[0], words[1] if len(words) > 1 else None
         )
@@ -304,37 +380,47 @@ class ConsoleSession:
     async def _quiz(self, args: str) -> None:
         words = args.split()
         if words[:1] == ["stop"]:
+            no_words("quiz stop", " ".join(words[1:]))
             quiz_id = self.quizzes.pop(self.member.member_id, None)
             if quiz_id is None:
                 raise QotdError("No quiz is running.")
             await quiz.stop_quiz(self.core, self.member, quiz_id)
             self.write("Quiz stopped.")
             return
-        count = next((int(word) for word in words if word.isdigit()), None)
-        levels = [word for word in words if word in ("beginner", "intermediate", "advanced")]
-        topics = [word for word in words if not word.isdigit() and word not in levels]
+        chosen = parse_quiz_words(args, QUIZ_USAGE)
         step = await quiz.start_quiz(
             self.core,
             self.member,
-            topic=topics[0] if topics else None,
-            difficulty=levels[0] if levels else None,
-            count=count,
+            topic=chosen.topic,
+            difficulty=chosen.difficulty,
+            count=chosen.count,
         )
-        self.quizzes[self.member.member_id] = step.quiz_id
+        await self._replace_session(step.quiz_id)
         self.write(render.quiz_step(step))
 
     async def _advance(self, args: str) -> None:
-        delta = parse_duration(args)
-        target = self.clock.now() + delta
-        while True:
-            wake = await posting.next_wakeup(self.core, [PLATFORM], self.clock.now())
-            if wake is None or wake > target:
-                break
-            self.clock.advance_to(wake)
-            await posting.tick(self.core, self.chats)
-        self.clock.advance_to(target)
-        await posting.tick(self.core, self.chats)
-        self.write(f"Clock: {render.local_time(self.clock.now(), 'UTC')}")
+        target = self.clock.now() + parse_duration(args)
+        await timeline.advance_to(self.core, self.chats, self.clock, target)
+        self.write(f"Clock: {await self._local_now()}")
+
+    async def _next(self, _: str) -> None:
+        stop = await timeline.next_event(self.core, self.chats, self.clock)
+        if stop is None:
+            raise QotdError(
+                "Nothing is due in the next year: set a schedule with `schedule` "
+                "or a reminder with `remind`."
+            )
+        what = " and ".join(stop.events) or "a reminder check (nothing due, so nothing sent)"
+        self.write(f"Clock: {await self._local_now()}: {what}")
+
+    async def _local_now(self) -> str:
+        """The console's time in the channel's time zone (the default zone before a schedule)."""
+        try:
+            status = await subscriptions.channel_status(self.core, CHANNEL)
+            timezone = status.subscription.schedule.timezone
+        except NotSubscribed:
+            timezone = self.core.default_timezone
+        return render.local_time(self.clock.now(), timezone)
 
     async def _forget(self, _: str) -> None:
         removed = await members.forget_member(self.core, self.member)
@@ -344,21 +430,3 @@ class ConsoleSession:
             if removed
             else "Nothing was stored about you."
         )
-
-
-def parse_duration(text: str) -> timedelta:
-    """`1d`, `3h`, `30m`, `1w`, `1d12h` -> timedelta."""
-    cleaned = text.strip().lower().replace(" ", "")
-    parts = re.findall(r"(\d+)([wdhm])", cleaned)
-    if not cleaned or "".join(number + unit for number, unit in parts) != cleaned:
-        raise QotdError("Usage: advance <duration>, such as 1d, 3h, 30m, 1w or 1d12h.")
-    units = {
-        "w": timedelta(weeks=1),
-        "d": timedelta(days=1),
-        "h": timedelta(hours=1),
-        "m": timedelta(minutes=1),
-    }
-    delta = sum((int(number) * units[unit] for number, unit in parts), timedelta())
-    if not timedelta(minutes=1) <= delta <= MAX_ADVANCE:
-        raise QotdError("Advance by 1 minute up to 366 days.")
-    return delta

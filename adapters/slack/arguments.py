@@ -6,10 +6,19 @@ from dataclasses import dataclass
 
 from bot.domain.periods import Period, Scope
 from bot.domain.review import Rating
+from bot.domain.study_words import (
+    MAX_SESSION,
+    QuizWords,
+    parse_quiz_words,
+    parse_review_words,
+)
 from bot.errors import QotdError
-from bot.services.quiz import MAX_QUIZ
 
-REVIEW_USAGE = f"Usage: `/qotd review [count]`, a count from 1 to {MAX_QUIZ}."
+REVIEW_USAGE = f"Usage: `/qotd review [count]`, a count from 1 to {MAX_SESSION}."
+QUIZ_USAGE = (
+    "Usage: `/qotd quiz [topic] [beginner|intermediate|advanced] [count]`, "
+    f"a count from 1 to {MAX_SESSION}."
+)
 REMIND_USAGE = (
     "Usage: `/qotd remind <HH:MM> [Time/Zone]`, for example `/qotd remind 08:30 Europe/Berlin`, "
     "or `/qotd remind off`."
@@ -20,15 +29,12 @@ LEADERBOARD_USAGE = "Usage: `/qotd leaderboard [week|month|all] [group|channel] 
 
 def review_count(args: str) -> int | None:
     """`review`, `review 5` -> the session's size (None: the default)."""
-    words = args.split()
-    if not words:
-        return None
-    if len(words) > 1 or not words[0].isascii() or not words[0].isdigit():
-        raise QotdError(REVIEW_USAGE)
-    count = int(words[0])
-    if not 1 <= count <= MAX_QUIZ:
-        raise QotdError(REVIEW_USAGE)
-    return count
+    return parse_review_words(args, REVIEW_USAGE)
+
+
+def quiz_words(args: str) -> QuizWords:
+    """`quiz [topic] [difficulty] [count]`."""
+    return parse_quiz_words(args, QUIZ_USAGE)
 
 
 @dataclass(frozen=True, slots=True)

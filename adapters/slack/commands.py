@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack import replies, schedule, study
+from adapters.slack import arguments, replies, schedule, study
 from adapters.slack.blocks import Message
 from adapters.slack.direct import CardFiles
 from adapters.slack.identity import AdminCheck, mentioned_members
@@ -188,16 +188,9 @@ async def _topics(inv: Invocation, _: str) -> Message:
 
 
 async def _quiz(inv: Invocation, args: str) -> Message:
-    words = args.lower().split()
-    levels = [word for word in words if word in ("beginner", "intermediate", "advanced")]
-    count = next((int(word) for word in words if word.isdigit()), None)
-    topics = [word for word in words if not word.isdigit() and word not in levels]
+    words = arguments.quiz_words(args)
     step = await quiz.start_quiz(
-        inv.core,
-        inv.member,
-        topic=topics[0] if topics else None,
-        difficulty=levels[0] if levels else None,
-        count=count,
+        inv.core, inv.member, topic=words.topic, difficulty=words.difficulty, count=words.count
     )
     return replies.quiz_step(step)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from datetime import time
+from datetime import UTC, date, datetime, time, timedelta
 
 from bot.domain.identity import ChannelRef, MemberRef
 from bot.domain.schedule import parse_time, zone
@@ -62,6 +62,23 @@ async def send_due_nudges(core: Core, chats: Mapping[str, Chat]) -> int:
         except Exception as error:  # the day's reminder is spent either way: at most one a day
             log.warning("reminder to member=%s failed: %s", row.member_id, error)
     return sent
+
+
+def next_reminder_at(row: NudgeRow, after: datetime) -> datetime:
+    """The first instant strictly after `after` at which this reminder is checked again.
+
+    Today's reminder counts only while it has not been sent; a local time skipped by a
+    spring-forward gap moves forward by the gap, as post times do.
+    """
+    tz = zone(row.timezone)
+    remind_at = time.fromisoformat(row.remind_at)
+    day: date = after.astimezone(tz).date()
+    for _ in range(3):
+        instant = datetime.combine(day, remind_at, tzinfo=tz).astimezone(UTC)
+        if instant > after and row.last_sent_on != day:
+            return instant
+        day += timedelta(days=1)
+    raise AssertionError("a daily reminder comes within three days")
 
 
 async def _compose(core: Core, row: NudgeRow) -> OutgoingNudge | None:

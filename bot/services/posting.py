@@ -31,7 +31,7 @@ from bot.ports import (
 )
 from bot.services.access import Actor, admin_subscription
 from bot.services.context import Core
-from bot.services.nudges import send_due_nudges
+from bot.services.nudges import next_reminder_at, send_due_nudges
 from bot.services.rotation import take_next_question
 
 log = logging.getLogger(__name__)
@@ -386,11 +386,15 @@ async def reveal_now(
 
 
 async def next_wakeup(core: Core, platforms: Iterable[str], after: datetime) -> datetime | None:
-    """The next instant something is due: a scheduled post or a reveal."""
+    """The next instant strictly after `after` when something is due: a post, a reveal or a
+    member's reminder."""
+    platforms = list(platforms)
     async with core.storage.read() as uow:
         subscriptions = await uow.subscriptions.active(platforms)
         next_reveal = await uow.posts.next_reveal_after(platforms, after)
+        reminders = await uow.cards.nudges(platforms)
     candidates = [subscription.schedule.next_post_at(after) for subscription in subscriptions]
+    candidates += [next_reminder_at(row, after) for row in reminders]
     if next_reveal is not None:
         candidates.append(next_reveal)
     return min(candidates, default=None)

@@ -11,13 +11,12 @@ from dataclasses import dataclass
 from bot.domain.identity import MemberRef
 from bot.domain.question import Question
 from bot.domain.review import rating_for_pick
+from bot.domain.study_words import MAX_SESSION
 from bot.errors import AlreadyAnswered, NoQuestions, QuizNotFound
 from bot.services.answers import parse_letter
 from bot.services.cards import Review, apply_reviews
 from bot.services.context import Core
 from bot.services.subscriptions import parse_difficulties
-
-MAX_QUIZ = 25
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,9 +53,9 @@ async def start_quiz(
 ) -> QuizStep:
     """Start a quiz of `count` questions, least-practised first, in a random order."""
     chosen = core.library.pack(pack or core.default_pack)
-    size = count or core.quiz_size
-    if not 1 <= size <= MAX_QUIZ:
-        raise NoQuestions(f"A quiz has 1 to {MAX_QUIZ} questions.")
+    size = core.quiz_size if count is None else count
+    if not 1 <= size <= MAX_SESSION:
+        raise NoQuestions(f"A quiz has 1 to {MAX_SESSION} questions.")
     topic_id = topic.strip().lower() if topic else None
     if topic_id and topic_id not in chosen.topics:
         raise NoQuestions(f"Unknown topic {topic!r}. Topics: {', '.join(chosen.topics)}.")

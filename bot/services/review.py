@@ -11,11 +11,12 @@ from bot.domain.post import PostStatus
 from bot.domain.question import Question
 from bot.domain.review import Rating
 from bot.domain.schedule import zone
+from bot.domain.study_words import MAX_SESSION
 from bot.errors import InvalidAnswer, NoOpenPost, NoQuestions, QotdError
 from bot.services.boards import MemberStats, TopicStats, member_stats
 from bot.services.cards import Review, apply_reviews
 from bot.services.context import Core
-from bot.services.quiz import MAX_QUIZ, QuizStep
+from bot.services.quiz import QuizStep
 
 RETENTION_WINDOW = timedelta(days=30)
 
@@ -54,9 +55,9 @@ async def start_review(
 ) -> QuizStep:
     """A private session: due questions, most overdue first, topped up with new questions from
     the member's weakest topics when few are due."""
-    size = count or core.review_size
-    if not 1 <= size <= MAX_QUIZ:
-        raise NoQuestions(f"A review has 1 to {MAX_QUIZ} questions.")
+    size = core.review_size if count is None else count
+    if not 1 <= size <= MAX_SESSION:
+        raise NoQuestions(f"A review has 1 to {MAX_SESSION} questions.")
     chosen_pack = core.library.pack(pack or core.default_pack)
     now = core.clock.now()
     async with core.storage.read() as uow:

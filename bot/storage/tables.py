@@ -266,3 +266,12 @@ nudges = Table(
     Column("last_sent_on", Date),
     Column("created_at", UtcDateTime, nullable=False),
 )
+
+# Clocks the product controls itself (the console's), saved so a restart resumes where the
+# last session stopped instead of going back to the wall clock.
+clocks = Table(
+    "clocks",
+    metadata,
+    Column("name", String(32), primary_key=True),
+    Column("now", UtcDateTime, nullable=False),
+)

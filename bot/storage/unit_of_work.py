@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.storage.answers import AnswerRepository
 from bot.storage.cards import CardRepository
+from bot.storage.clocks import ClockRepository
 from bot.storage.database import Database
 from bot.storage.members import MemberRepository
 from bot.storage.posts import PostRepository
@@ -25,6 +26,7 @@ class UnitOfWork:
         self.answers = AnswerRepository(connection)
         self.quizzes = QuizRepository(connection)
         self.cards = CardRepository(connection)
+        self.clocks = ClockRepository(connection)
 
 
 class Storage:

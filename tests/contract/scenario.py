@@ -82,5 +82,5 @@ async def play_daily_loop(driver: Driver) -> None:
 
     board = await driver.leaderboard("bob")
     assert board.lower().index("alice") < board.lower().index("bob"), board
-    assert "1" in await driver.streak("alice")
+    assert "streak 1 (best 1)" in await driver.streak("alice")
     assert "closed" in await driver.pick("carol", right)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from bot.domain.review import Rating, rating_for_pick
 from bot.errors import InvalidAnswer, QotdError
-from bot.services import answers, members, nudges, posting, quiz, review
+from bot.services import answers, members, nudges, posting, quiz, review, timeline
 from bot.services.answers import AnswerRequest
 from bot.services.cards import Review, apply_reviews
 from bot.storage.tables import cards, review_log
@@ -123,8 +123,10 @@ async def test_a_written_answer_is_rated_by_its_author_after_the_reveal(core, cl
 
 
 async def review_due(core, clock, who, overdue: dict[str, timedelta]) -> None:
+    """Give a member (a name on the test platform, or a MemberRef) cards overdue by `by`."""
+    who = member(who) if isinstance(who, str) else who
     async with core.storage.write() as uow:
-        member_id = await uow.members.member_id(member(who), clock.now())
+        member_id = await uow.members.member_id(who, clock.now())
         for question_id in overdue:
             await apply_reviews(
                 uow,
@@ -213,16 +215,16 @@ async def test_a_reminder_comes_once_a_day_at_the_local_time_and_only_with_somet
     chat.send_nudge = send_nudge  # the recording chat gains direct messages
     await nudges.set_reminder(core, member("ana"), "07:30", timezone)
     clock.set(datetime(2026, 3, 2, 0, 0, tzinfo=UTC))
-    for _ in range(24 * 4):  # a day of ticks with nothing due: silence
-        clock.advance(timedelta(minutes=15))
-        await posting.tick(core, chat.chats)
+    # A day of time passing (the clock stops at each reminder check) with nothing due: silence.
+    await timeline.advance_to(core, chat.chats, clock, clock.now() + timedelta(days=1))
     assert sent == []
     await review_due(
         core, clock, "ana", {"sample-1": timedelta(hours=1), "sample-2": timedelta(hours=1)}
     )
     start = clock.now()
-    for _ in range(3 * 24 * 4):  # three days of ticks every 15 minutes
-        clock.advance(timedelta(minutes=15))
+    # Three days pass, ticking every hour: repeated ticks after 07:30 send nothing more.
+    for _ in range(3 * 24):
+        clock.advance(timedelta(hours=1))
         await posting.tick(core, chat.chats)
     tz = ZoneInfo(timezone)
     local_days = [moment.astimezone(tz).date() for moment, _ in sent]
@@ -245,3 +247,26 @@ async def test_a_reminder_comes_once_a_day_at_the_local_time_and_only_with_somet
     clock.advance(timedelta(days=1))
     await posting.tick(core, chat.chats)
     assert len(sent) == len(expected)
+
+
+@pytest.mark.parametrize("timezone", ["Pacific/Auckland", "America/Los_Angeles"])
+async def test_moving_the_clock_stops_at_each_reminder_at_its_local_time(
+    core, clock, chat, timezone
+):
+    from zoneinfo import ZoneInfo
+
+    sent: list = []
+
+    async def send_nudge(nudge) -> None:
+        sent.append(clock.now())
+
+    chat.send_nudge = send_nudge
+    await nudges.set_reminder(core, member("ana"), "07:30", timezone)
+    tz = ZoneInfo(timezone)
+    clock.set(datetime(2026, 3, 2, 6, 0, tzinfo=tz))  # before the first local 07:30
+    await review_due(core, clock, "ana", {"sample-1": timedelta(hours=1)})
+    stops = await timeline.advance_to(core, chat.chats, clock, clock.now() + timedelta(days=3))
+    # Each day's reminder went out exactly at 07:30 local time, not at the end of the jump.
+    assert [moment.astimezone(tz).time() for moment in sent] == [time(7, 30)] * 3
+    assert [stop.events for stop in stops] == [("reminder",)] * 3
+    assert [stop.at for stop in stops] == sent

@@ -18,7 +18,7 @@ from bot.errors import (
 from bot.services import posting, subscriptions
 from bot.services.access import Actor
 from tests.conftest import member
-from tests.integration.helpers import ADMIN, run_until, subscribe
+from tests.integration.helpers import ADMIN, pass_time, subscribe
 
 MEMBER = Actor(member("mallory"))
 
@@ -26,9 +26,7 @@ MEMBER = Actor(member("mallory"))
 async def test_no_question_repeats_until_the_pack_is_exhausted(core, clock, chat, channel, library):
     await subscribe(core, channel)
     size = len(library.pack("sample"))
-    await run_until(
-        core, clock, chat, clock.now() + timedelta(days=size * 2), step=timedelta(hours=2)
-    )
+    await pass_time(core, clock, chat, clock.now() + timedelta(days=size * 2))
     ids = [post.question.id for post in chat.posts]
     assert len(ids) == size * 2
     assert sorted(ids[:size]) == sorted(
@@ -40,7 +38,7 @@ async def test_no_question_repeats_until_the_pack_is_exhausted(core, clock, chat
 
 async def test_filters_limit_the_rotation(core, clock, chat, channel):
     await subscribe(core, channel, difficulties=["beginner"], topics=["evaluation", "career"])
-    await run_until(core, clock, chat, clock.now() + timedelta(days=6), step=timedelta(hours=2))
+    await pass_time(core, clock, chat, clock.now() + timedelta(days=6))
     assert chat.posts
     for post in chat.posts:
         assert post.question.difficulty == "beginner"
@@ -54,7 +52,7 @@ async def test_a_queued_question_comes_next_and_does_not_repeat_in_the_cycle(
     await subscriptions.queue_question(core, channel, ADMIN, "sample-7")
     with pytest.raises(QotdError, match="already queued"):
         await subscriptions.queue_question(core, channel, ADMIN, "sample-7")
-    await run_until(core, clock, chat, clock.now() + timedelta(days=9), step=timedelta(hours=2))
+    await pass_time(core, clock, chat, clock.now() + timedelta(days=9))
     ids = [post.question.id for post in chat.posts]
     assert ids[0] == "sample-7"
     assert ids.count("sample-7") == 1
@@ -63,7 +61,7 @@ async def test_a_queued_question_comes_next_and_does_not_repeat_in_the_cycle(
 async def test_skipping_moves_the_rotation_on(core, clock, chat, channel):
     await subscribe(core, channel)
     skipped = await subscriptions.skip_next(core, channel, ADMIN)
-    await run_until(core, clock, chat, clock.now() + timedelta(days=8), step=timedelta(hours=2))
+    await pass_time(core, clock, chat, clock.now() + timedelta(days=8))
     ids = [post.question.id for post in chat.posts]
     assert skipped.id not in ids
     assert len(set(ids)) == len(ids) == 8
@@ -128,7 +126,7 @@ async def test_rescheduling_replaces_the_schedule(core, clock, chat, channel):
 async def test_unsubscribing_stops_posts(core, clock, chat, channel):
     await subscribe(core, channel)
     await subscriptions.unsubscribe(core, channel, ADMIN)
-    await run_until(core, clock, chat, clock.now() + timedelta(days=2))
+    await pass_time(core, clock, chat, clock.now() + timedelta(days=2))
     assert chat.posts == []
     with pytest.raises(NotSubscribed):
         await subscriptions.channel_status(core, channel)
@@ -139,7 +137,7 @@ async def test_status_shows_the_last_error(core, clock, chat, channel):
 
     await subscribe(core, channel)
     chat.fail_with = ChatError("channel was deleted", permanent=True)
-    await run_until(core, clock, chat, clock.now() + timedelta(hours=3))
+    await pass_time(core, clock, chat, clock.now() + timedelta(hours=3))
     status = await subscriptions.channel_status(core, channel)
     assert status.subscription.last_error == "channel was deleted"
     assert status.subscription.paused
