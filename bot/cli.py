@@ -9,13 +9,29 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 
+from bot.clock import parse_instant
 from bot.config import Settings, load_settings
 from bot.content.checks import check_pack
 from bot.content.loader import PackError, load_library, load_pack
 from bot.content.report import export_json, list_packs, stats
 from bot.errors import QotdError
+
+
+def _command(
+    group: argparse._SubParsersAction[argparse.ArgumentParser], name: str, summary: str
+) -> argparse.ArgumentParser:
+    """A subcommand whose `--help` page opens with the same line the command list shows."""
+    return group.add_parser(name, help=summary, description=summary[0].upper() + summary[1:] + ".")
+
+
+def _instant(text: str) -> datetime:
+    try:
+        return parse_instant(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -24,42 +40,44 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    run = commands.add_parser("run", help="start every front end whose credentials are set")
+    run = _command(commands, "run", "start every front end whose credentials are set")
     run.add_argument(
         "--slack-http", action="store_true", help="serve Slack over HTTP instead of Socket Mode"
     )
     run.add_argument("--port", type=int, default=3000, help="port for --slack-http (default 3000)")
 
-    commands.add_parser("console", help="open a local console channel (no account needed)")
+    console = _command(commands, "console", "open a local console channel (no account needed)")
+    console.add_argument(
+        "--start",
+        type=_instant,
+        metavar="INSTANT",
+        help="where a new console database's clock starts, such as 2026-03-02T08:00Z "
+        "(default: QOTD_CONSOLE_START, else now); a database that has run before resumes "
+        "from its own clock",
+    )
 
-    content = commands.add_parser("content", help="check and inspect question packs")
+    content = _command(commands, "content", "check and inspect question packs")
     content_commands = content.add_subparsers(
         dest="content_command", required=True, metavar="ACTION"
     )
-    validate = content_commands.add_parser("validate", help="check packs: schema and quality")
+    validate = _command(content_commands, "validate", "check packs: schema and quality")
     validate.add_argument(
         "path",
         nargs="?",
         type=Path,
         help="a pack folder, or a folder of packs (default: all packs)",
     )
-    content_commands.add_parser("list", help="list the packs")
-    stats_parser = content_commands.add_parser(
-        "stats", help="counts by difficulty, category and topic"
-    )
+    _command(content_commands, "list", "list the packs")
+    stats_parser = _command(content_commands, "stats", "counts by difficulty, category and topic")
     stats_parser.add_argument("--pack", help="pack id (default: every pack)")
-    export = content_commands.add_parser("export", help="print every question")
+    export = _command(content_commands, "export", "print every question")
     export.add_argument("--format", choices=["json"], default="json", help="output format (json)")
     export.add_argument("--pack", help="pack id (default: every pack)")
 
-    commands.add_parser("status", help="list every subscription: next post, last post, last error")
-    backup = commands.add_parser(
-        "backup", help="copy the SQLite database to PATH (safe while running)"
-    )
+    _command(commands, "status", "list every subscription: next post, last post, last error")
+    backup = _command(commands, "backup", "copy the SQLite database to PATH (safe while running)")
     backup.add_argument("path", type=Path, help="file to create")
-    export_data = commands.add_parser(
-        "export", help="print a group's answers, streaks and leaderboard"
-    )
+    export_data = _command(commands, "export", "print a group's answers, streaks and leaderboard")
     export_data.add_argument(
         "--group", required=True, help="platform:id, such as discord:1234 or slack:T0123"
     )
@@ -72,17 +90,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --format csv: which table to print (default answers)",
     )
 
-    discord = commands.add_parser("discord", help="Discord set-up helpers")
+    discord = _command(commands, "discord", "Discord set-up helpers")
     discord_commands = discord.add_subparsers(
         dest="discord_command", required=True, metavar="ACTION"
     )
-    discord_commands.add_parser(
-        "invite-url", help="print the OAuth2 URL that adds the bot to a server"
-    )
+    _command(discord_commands, "invite-url", "print the OAuth2 URL that adds the bot to a server")
 
-    db = commands.add_parser("db", help="database maintenance")
+    db = _command(commands, "db", "database maintenance")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
-    db_commands.add_parser("upgrade", help="apply migrations up to the newest schema")
+    _command(db_commands, "upgrade", "apply migrations up to the newest schema")
     return parser
 
 
@@ -99,7 +115,8 @@ def configure_logging(level: str) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        settings = load_settings()
+        overrides = {"console_start": args.start} if getattr(args, "start", None) else {}
+        settings = load_settings(**overrides)
         console = args.command == "console" or (
             args.command == "run"
             and not (settings.discord_enabled or settings.slack_enabled or args.slack_http)
@@ -113,6 +130,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`qotd content export | head`): stop quietly, and point stdout
+        # at nothing so the interpreter's final flush does not complain either.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
@@ -132,10 +154,10 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         print(f"backed up to {backup(settings.database_url, args.path)}")
         return 0
     if args.command == "db":
-        from bot.storage.database import upgrade_database
+        from bot.storage.database import hide_password, upgrade_database
 
         asyncio.run(upgrade_database(settings.database_url, settings.database_schema))
-        print(f"database is at the newest schema ({settings.database_url})")
+        print(f"database is at the newest schema ({hide_password(settings.database_url)})")
         return 0
     from bot.app import run_bot, run_console
 

@@ -9,6 +9,7 @@ import json
 
 from bot.bootstrap import open_core
 from bot.config import Settings
+from bot.domain.local_time import format_day, format_local
 from bot.services.reports import SubscriptionReport, all_subscriptions, export_group
 
 
@@ -26,24 +27,27 @@ async def run_report(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def format_status(reports: list[SubscriptionReport]) -> str:
+    """Every subscription's state, with times in the subscription's own time zone."""
     if not reports:
         return "No subscriptions yet: schedule a channel from Discord, Slack or the console."
     lines = []
     for report in reports:
         subscription = report.subscription
         channel = subscription.channel
+        tz = subscription.schedule.tz
         state = f"paused ({subscription.pause_reason})" if subscription.paused else "active"
         lines.append(f"{channel.platform}:{channel.group_id}/{channel.channel_id}  {state}")
         lines.append(f"  schedule:   {subscription.schedule.describe()} · pack {subscription.pack}")
         if report.next_post_at is not None:
-            lines.append(f"  next post:  {report.next_post_at.isoformat()}")
+            lines.append(f"  next post:  {format_local(report.next_post_at, tz)}")
         if report.last_post is not None:
             last = report.last_post
             lines.append(
-                f"  last post:  {last.local_date} {last.status.value} (question {last.question_id or '-'})"
+                f"  last post:  {format_day(last.local_date)} {last.status.value} (question {last.question_id or '-'})"
             )
         if subscription.last_error:
-            when = subscription.last_error_at.isoformat() if subscription.last_error_at else ""
+            at = subscription.last_error_at
+            when = format_local(at, tz) if at else ""
             lines.append(f"  last error: {subscription.last_error} {when}".rstrip())
     return "\n".join(lines)
 

@@ -14,7 +14,7 @@ from bot.domain.review import Rating
 from bot.domain.scoring import Streak
 from bot.ports import OutgoingNudge
 from bot.services.answers import AnswerReceipt
-from bot.services.boards import Leaderboard, MemberStats, stats_facts
+from bot.services.boards import Leaderboard, MemberStats, own_rank, stats_facts
 from bot.services.progress import WeeklyPoints
 from bot.services.quiz import QuizFeedback, QuizStep
 from bot.services.review import ReviewStats, review_facts
@@ -102,10 +102,7 @@ def leaderboard_embed(board: Leaderboard) -> discord.Embed:
     ]
     if not lines:
         lines.append("No points yet.")
-    if board.me is not None and all(
-        entry.member_id != board.me.member_id for entry in board.entries
-    ):
-        lines.append(f"… you: #{board.me.rank} of {board.members} with {board.me.points} points")
+    lines.append(f"… {own_rank(board)}")
     return discord.Embed(
         title=title,
         description=limits.clip("\n".join(lines), limits.EMBED_DESCRIPTION),

@@ -51,10 +51,7 @@ async def build_home(
     parts.append(("Your streaks", "\n".join(streak_lines)))
     board = await boards.leaderboard(core, channels[0], member, Period.WEEK, Scope.GROUP)
     lines = [f"{entry.rank}. {escape(entry.name)} — {entry.points}" for entry in board.entries]
-    if board.me is not None and all(
-        entry.member_id != board.me.member_id for entry in board.entries
-    ):
-        lines.append(f"… you: #{board.me.rank} of {board.members} with {board.me.points} points")
+    lines.append(f"… {boards.own_rank(board)}")
     parts.append(
         (f"Leaderboard ({PERIOD_TITLES[board.period.value]})", "\n".join(lines) or "No points yet.")
     )

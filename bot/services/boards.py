@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from bot.domain.identity import ChannelRef, MemberRef
 from bot.domain.periods import Period, Scope, period_key, scope_key
+from bot.domain.post import Post
 from bot.domain.scoring import Streak
 from bot.errors import NotSubscribed
 from bot.services.context import Core
@@ -22,12 +24,34 @@ class BoardEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class OwnRank:
+    """Where the asking member stands: rank None while they have no points in the period."""
+
+    rank: int | None
+    name: str
+    points: int
+    member_id: int | None  # None for a member qotd has not seen yet
+
+
+@dataclass(frozen=True, slots=True)
 class Leaderboard:
     period: Period
     scope: Scope
     entries: tuple[BoardEntry, ...]
-    me: BoardEntry | None
+    me: OwnRank
     members: int
+
+
+PERIOD_WORDS = {Period.WEEK: "this week", Period.MONTH: "this month", Period.ALL: "so far"}
+
+
+def own_rank(board: Leaderboard) -> str:
+    """The asker's own line in words, for every front end to style: shown on every board."""
+    me = board.me
+    if me.rank is None:
+        return f"you: — not ranked yet (0 points {PERIOD_WORDS[board.period]}): answer a daily question to get on the board"
+    unit = "point" if me.points == 1 else "points"
+    return f"you: #{me.rank} of {board.members} with {me.points} {unit}"
 
 
 async def leaderboard(
@@ -50,12 +74,12 @@ async def leaderboard(
         period_id = period_key(period, core.clock.now(), subscription.schedule.tz)
         top = await uow.answers.top(scope_id, period_id, limit)
         total = await uow.answers.board_size(scope_id, period_id)
-        me = None
+        me = OwnRank(None, member.label, 0, member_id)
         if member_id is not None:
             mine = await uow.answers.points_of(scope_id, period_id, member_id)
             if mine is not None:
                 above = await uow.answers.count_above(scope_id, period_id, mine)
-                me = BoardEntry(above + 1, member.label, mine, member_id)
+                me = OwnRank(above + 1, member.label, mine, member_id)
     entries: list[BoardEntry] = []
     for row in top:
         # Competition ranking: equal points share a rank.
@@ -79,8 +103,18 @@ async def member_streak(core: Core, channel: ChannelRef, member: MemberRef) -> S
         stored = (
             await AnswerBatchQueries(uow.connection).streaks([(subscription.id, member_id)])
         ).get((subscription.id, member_id), Streak())
-    latest_open = latest.is_open(core.clock.now())
-    current = stored.as_of(latest.day_number or 0, latest_open)
+    return live_streak(stored, latest, core.clock.now())
+
+
+def live_streak(stored: Streak, latest: Post | None, now: datetime) -> Streak:
+    """A stored streak as of the subscription's latest visible post: the one streak rule.
+
+    The stored row only moves when the member answers, so a post revealed without their
+    answer has not reset it yet; every board and report reads streaks through here.
+    """
+    if latest is None:
+        return Streak(0, stored.best, stored.last_day)
+    current = stored.as_of(latest.day_number or 0, latest.is_open(now))
     return Streak(current=current, best=stored.best, last_day=stored.last_day)
 
 

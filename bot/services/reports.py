@@ -9,8 +9,10 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.domain.post import Post
+from bot.domain.scoring import Streak
 from bot.domain.subscription import Subscription
 from bot.errors import QotdError
+from bot.services.boards import live_streak
 from bot.services.context import Core
 from bot.storage.tables import answers, members, posts, scores, streaks, subscriptions
 
@@ -47,6 +49,7 @@ def parse_group(text: str) -> tuple[str, str]:
 async def export_group(core: Core, group: str) -> dict[str, list[dict[str, Any]]]:
     """A group's answers, streaks and all-time leaderboard as plain rows."""
     platform, external = parse_group(group)
+    now = core.clock.now()
     async with core.storage.read() as uow:
         group_id = await uow.members.find_group(platform, external)
         if group_id is None:
@@ -71,19 +74,27 @@ async def export_group(core: Core, group: str) -> dict[str, list[dict[str, Any]]
             .where(subscriptions.c.group_id == group_id)
             .order_by(posts.c.local_date, answers.c.answered_at)
         )
-        streak_rows = await connection.execute(
-            select(
-                subscriptions.c.channel_id,
-                members.c.external_id.label("member_id"),
-                members.c.name.label("member_name"),
-                streaks.c.current,
-                streaks.c.best,
+        streak_rows = list(
+            await connection.execute(
+                select(
+                    streaks.c.subscription_id,
+                    subscriptions.c.channel_id,
+                    members.c.external_id.label("member_id"),
+                    members.c.name.label("member_name"),
+                    streaks.c.current,
+                    streaks.c.best,
+                    streaks.c.last_day,
+                )
+                .join(subscriptions, subscriptions.c.id == streaks.c.subscription_id)
+                .join(members, members.c.id == streaks.c.member_id)
+                .where(subscriptions.c.group_id == group_id)
+                .order_by(subscriptions.c.channel_id, streaks.c.best.desc())
             )
-            .join(subscriptions, subscriptions.c.id == streaks.c.subscription_id)
-            .join(members, members.c.id == streaks.c.member_id)
-            .where(subscriptions.c.group_id == group_id)
-            .order_by(subscriptions.c.channel_id, streaks.c.best.desc())
         )
+        latest = {
+            subscription_id: await uow.posts.latest_visible(subscription_id)
+            for subscription_id in sorted({row.subscription_id for row in streak_rows})
+        }
         board_rows = await connection.execute(
             select(
                 members.c.external_id.label("member_id"),
@@ -96,9 +107,22 @@ async def export_group(core: Core, group: str) -> dict[str, list[dict[str, Any]]
         )
         return {
             "answers": [_plain(row._mapping) for row in answer_rows],
-            "streaks": [_plain(row._mapping) for row in streak_rows],
+            "streaks": [_streak_row(row, latest, now) for row in streak_rows],
             "leaderboard": [_plain(row._mapping) for row in board_rows],
         }
+
+
+def _streak_row(row: Any, latest: dict[int, Post | None], now: datetime) -> dict[str, Any]:
+    """A stored streak as members see it: broken by a post revealed without their answer."""
+    stored = Streak(row.current, row.best, row.last_day)
+    streak = live_streak(stored, latest[row.subscription_id], now)
+    return {
+        "channel_id": row.channel_id,
+        "member_id": row.member_id,
+        "member_name": row.member_name,
+        "current": streak.current,
+        "best": streak.best,
+    }
 
 
 def _plain(row: Any) -> dict[str, Any]:

@@ -4,26 +4,40 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, event
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from bot.errors import QotdError
 
 log = logging.getLogger(__name__)
 
+# The asyncio drivers qotd is built and tested with, by database.
+DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
+EXAMPLES = "use sqlite+aiosqlite:///qotd.db, or postgresql+asyncpg://user:password@host:5432/qotd"
+UNKNOWN_DATABASE = "3D000"  # PostgreSQL's invalid_catalog_name
+
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 BUSY_TIMEOUT_MS = 10_000
 MIGRATION_LOCK = 0x716F7464  # "qotd": the advisory-lock key for schema upgrades
 _READ_ONLY = "qotd_read_only"
+
+
+class BadDatabaseUrl(QotdError):
+    """QOTD_DATABASE_URL cannot be read, or names a database qotd cannot drive."""
+
+
+class DatabaseMissing(QotdError):
+    """The database named by QOTD_DATABASE_URL does not exist and cannot be created here."""
 
 
 class Database:
@@ -37,14 +51,13 @@ class Database:
     """
 
     def __init__(self, url: str, *, schema: str | None = None, echo: bool = False) -> None:
-        try:
-            parsed = make_url(url)
-        except ArgumentError:
-            raise QotdError(f"QOTD_DATABASE_URL is not a database URL: {url!r}") from None
+        parsed = parse_database_url(url)
         self.url = url
         # For log lines and errors: the URL with any password hidden.
-        self.safe_url = parsed.render_as_string(hide_password=True)
+        self.safe_url = hide_password(url)
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
+        self._sqlite_path = _sqlite_path(parsed) if self.is_sqlite else None
+        self._name = parsed.database or ""
         options: dict[str, Any] = {"echo": echo}
         if self.is_sqlite:
             options["connect_args"] = {"timeout": BUSY_TIMEOUT_MS / 1000}
@@ -54,8 +67,12 @@ class Database:
                 options["connect_args"] = {"server_settings": {"search_path": schema}}
         try:
             self.engine: AsyncEngine = create_async_engine(url, **options)
-        except (ArgumentError, ModuleNotFoundError) as error:
-            raise QotdError(f"Cannot use QOTD_DATABASE_URL {url!r}: {error}") from None
+        except ModuleNotFoundError as error:
+            raise BadDatabaseUrl(
+                f"QOTD_DATABASE_URL {self.safe_url} needs the {error.name} package, which is not installed (for PostgreSQL: pip install 'qotd[postgres]')."
+            ) from None
+        except ArgumentError as error:  # an option in the URL's query that the driver refuses
+            raise BadDatabaseUrl(f"Cannot use QOTD_DATABASE_URL {self.safe_url}: {error}") from None
         self._write_lock = asyncio.Lock() if self.is_sqlite else None
         if self.is_sqlite:
             _configure_sqlite(self.engine)
@@ -85,13 +102,75 @@ class Database:
         the migration's transaction, so only the first one migrates and the others find the
         schema current.
         """
-        async with self.engine.begin() as connection:
-            if not self.is_sqlite:
-                await connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
-            await connection.run_sync(_run_upgrade)
+        self._check_sqlite_folder()
+        try:
+            async with self.engine.begin() as connection:
+                if not self.is_sqlite:
+                    await connection.exec_driver_sql(
+                        f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"
+                    )
+                await connection.run_sync(_run_upgrade)
+        except DBAPIError as error:
+            if getattr(error.orig, "sqlstate", None) == UNKNOWN_DATABASE:
+                raise DatabaseMissing(
+                    f"The PostgreSQL database {self._name!r} does not exist ({self.safe_url}): create it (createdb {self._name}) or fix QOTD_DATABASE_URL."
+                ) from None
+            raise
+
+    def _check_sqlite_folder(self) -> None:
+        # SQLite creates a missing file but not its folder; saying so beats retrying for a
+        # minute and then reporting "unable to open database file".
+        path = self._sqlite_path
+        if path is not None and not path.parent.is_dir():
+            raise DatabaseMissing(
+                f"The SQLite database {path} cannot be created: its folder {path.parent} does not exist. Create the folder or fix QOTD_DATABASE_URL."
+            )
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+def parse_database_url(url: str) -> URL:
+    """QOTD_DATABASE_URL read and checked: SQLite through aiosqlite, or PostgreSQL through asyncpg.
+
+    Raises `BadDatabaseUrl`, whose message never contains the URL's password.
+    """
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise BadDatabaseUrl(
+            f"QOTD_DATABASE_URL is not a database URL ({hide_password(url)!r}): {EXAMPLES}."
+        ) from None
+    if parsed.drivername not in DRIVERS.values():
+        raise BadDatabaseUrl(
+            f"QOTD_DATABASE_URL {hide_password(url)} names a database or driver qotd cannot use: {_suggestion(parsed)}."
+        )
+    return parsed
+
+
+def hide_password(url: str) -> str:
+    """The URL with any password replaced by ***, even when it does not parse."""
+    with suppress(ArgumentError):  # not a URL: the pattern below still finds user:password@
+        url = make_url(url).render_as_string(hide_password=True)
+    # Also up to the last @: a password with an unescaped @ is read as part of the host.
+    return re.sub(r"(://[^/:@\s]*:).*@", r"\1***@", url)
+
+
+def _suggestion(parsed: URL) -> str:
+    """The same URL with the driver qotd uses, when the database is one qotd knows."""
+    backend = parsed.drivername.partition("+")[0]
+    driver = DRIVERS.get("postgresql" if backend == "postgres" else backend)
+    if driver is None:
+        return EXAMPLES
+    return f"use {parsed.set(drivername=driver).render_as_string(hide_password=True)}"
+
+
+def _sqlite_path(parsed: URL) -> Path | None:
+    """The file of a SQLite URL; None in memory or for SQLite's own file: URIs."""
+    name = parsed.database
+    if not name or name == ":memory:" or name.startswith("file:"):
+        return None
+    return Path(name).resolve()
 
 
 def _configure_sqlite(engine: AsyncEngine) -> None:

@@ -12,9 +12,8 @@ import os
 from pathlib import Path
 from types import TracebackType
 
-from sqlalchemy.engine import make_url
-
 from bot.errors import QotdError
+from bot.storage.database import parse_database_url
 
 
 class DatabaseInUse(QotdError):
@@ -23,7 +22,7 @@ class DatabaseInUse(QotdError):
 
 def sqlite_file(url: str) -> Path | None:
     """The database file of a SQLite URL, or None for in-memory and other databases."""
-    parsed = make_url(url)
+    parsed = parse_database_url(url)
     if (
         parsed.get_backend_name() != "sqlite"
         or not parsed.database

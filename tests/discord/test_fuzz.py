@@ -21,7 +21,7 @@ from bot.domain.schedule import parse_time, zone
 from bot.domain.scoring import Streak
 from bot.ports import WrittenAnswer
 from bot.services.answers import clean_written
-from bot.services.boards import BoardEntry, Leaderboard
+from bot.services.boards import BoardEntry, Leaderboard, OwnRank
 from tests.discord import payloads
 from tests.discord.fake_limits import embed_problems, message_problems
 from tests.discord.harness import CHANNEL, DiscordBot
@@ -151,7 +151,9 @@ def test_member_text_in_a_reveal_renders_inert_and_within_limits(answers, day):
 @given(names=st.lists(ANY_TEXT, min_size=1, max_size=25), points=st.integers(0, 10**9))
 def test_member_names_on_boards_and_streaks_render_inert_and_within_limits(names, points):
     entries = tuple(BoardEntry(rank, name, points, rank) for rank, name in enumerate(names, 1))
-    board = Leaderboard(Period.WEEK, Scope.GROUP, entries, None, len(entries))
+    board = Leaderboard(
+        Period.WEEK, Scope.GROUP, entries, OwnRank(None, "Me", 0, None), len(entries)
+    )
     embed = replies.leaderboard_embed(board)
     assert embed_problems([dict(embed.to_dict())]) == []
     assert safe(embed.description or "")

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from adapters.console import render
 from bot.domain.periods import Period, Scope
 from bot.errors import NotSubscribed
 from bot.services import answers, boards, members, posting
@@ -132,7 +133,7 @@ async def test_forget_me_removes_every_row_of_the_member(core, clock, chat, chan
     assert await members.forget_member(core, member("ana")) is True
     board = await boards.leaderboard(core, channel, member("ana"), Period.ALL)
     assert [entry.name for entry in board.entries] == ["Bo"]
-    assert board.me is None
+    assert (board.me.rank, board.me.points) == (None, 0)
     stats = await boards.member_stats(core, member("ana"))
     assert stats.daily_answers == 0
     assert await members.forget_member(core, member("ana")) is False
@@ -141,3 +142,43 @@ async def test_forget_me_removes_every_row_of_the_member(core, clock, chat, chan
 async def test_a_leaderboard_in_a_channel_without_a_schedule_says_so(core, channel):
     with pytest.raises(NotSubscribed):
         await boards.leaderboard(core, channel, member("ana"))
+
+
+async def test_a_member_without_points_still_gets_their_own_line(core, clock, chat, channel):
+    await subscribe(core, channel)
+    await next_post(core, clock, chat)
+    await answer_today(core, chat, "ana")
+    board = await boards.leaderboard(core, channel, member("newcomer"), Period.WEEK)
+    assert [entry.name for entry in board.entries] == ["Ana"]
+    assert (board.me.rank, board.me.name, board.me.points) == (None, "Newcomer", 0)
+    assert boards.own_rank(board) == (
+        "you: — not ranked yet (0 points this week): answer a daily question to get on the board"
+    )
+
+
+async def test_a_member_with_points_only_last_week_is_unranked_this_week(
+    core, clock, chat, channel
+):
+    await subscribe(core, channel)
+    await next_post(core, clock, chat)  # Monday 2 March
+    await answer_today(core, chat, "ana")
+    clock.set(datetime(2026, 3, 9, 7, 30, tzinfo=UTC))  # the next Monday, before its post
+    week = await boards.leaderboard(core, channel, member("ana"), Period.WEEK)
+    ever = await boards.leaderboard(core, channel, member("ana"), Period.ALL)
+    assert (week.me.rank, week.me.points) == (None, 0)
+    assert boards.own_rank(ever) == f"you: #1 of 1 with {ever.me.points} points"
+    assert ever.me.points > 0
+
+
+async def test_the_console_board_always_shows_the_askers_line(core, clock, chat, channel):
+    await subscribe(core, channel)
+    await next_post(core, clock, chat)
+    await answer_today(core, chat, "ana")
+    await answer_today(core, chat, "bo", correct=False)
+    newcomer = render.leaderboard(await boards.leaderboard(core, channel, member("newcomer")))
+    assert newcomer.splitlines()[-1] == (
+        "  ... you: — not ranked yet (0 points this week): answer a daily question to get on "
+        "the board"
+    )
+    leader = render.leaderboard(await boards.leaderboard(core, channel, member("ana")))
+    assert leader.splitlines()[-1].startswith("  ... you: #1 of 2 with ")

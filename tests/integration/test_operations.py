@@ -3,6 +3,7 @@ silently lost, backups, exports and the status report."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import sqlite3
@@ -12,37 +13,42 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from bot.errors import AnswerNotSaved, QotdError
 from bot.operations import format_status, to_csv
-from bot.services import answers, posting, reports
+from bot.services import answers, boards, posting, reports
 from bot.services.answers import AnswerRequest
 from bot.storage.backup import backup
 from bot.storage.database import Database
 from bot.storage.process_lock import DatabaseInUse, ProcessLock
 from bot.storage.startup import connect_with_retry
 from tests.conftest import FIXTURES, member
-from tests.integration.helpers import subscribe
+from tests.integration.helpers import run_until, subscribe
+from tests.processes import next_line
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_a_second_process_on_the_same_sqlite_file_is_refused(tmp_path):
+async def test_a_second_process_on_the_same_sqlite_file_is_refused(tmp_path):
     database = tmp_path / "qotd.db"
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import sys, time\nfrom bot.storage.process_lock import ProcessLock\n"
-            f"from pathlib import Path\nwith ProcessLock(Path({str(database)!r})):\n    print('held', flush=True)\n    time.sleep(30)",
-        ],
+    # The holder says "held" once it has the lock, and keeps it until the test ends it.
+    holder = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        "import sys\nfrom bot.storage.process_lock import ProcessLock\n"
+        f"from pathlib import Path\nwith ProcessLock(Path({str(database)!r})):\n"
+        "    print('held', flush=True)\n    sys.stdin.read()",
         cwd=ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
     )
     try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        assert holder.stdout is not None
+        line = await next_line(holder.stdout, holder, what="the holder to take the lock")
+        assert line.strip() == "held"
         with (
             pytest.raises(DatabaseInUse, match=f"pid {holder.pid}.*PostgreSQL"),
             ProcessLock(database),
@@ -50,7 +56,7 @@ def test_a_second_process_on_the_same_sqlite_file_is_refused(tmp_path):
             pass
     finally:
         holder.kill()
-        holder.wait()
+        await holder.wait()
     with ProcessLock(database):  # free again once the other process is gone
         pass
 
@@ -164,3 +170,109 @@ async def test_status_lists_every_subscription_with_its_last_error(core, clock, 
         f"test:{channel.group_id}/{channel.channel_id}  paused (Missing Access in #general)" in text
     )
     assert "last error: Missing Access in #general" in text
+
+
+async def test_export_and_the_console_agree_a_streak_is_broken_by_a_post_closed_unanswered(
+    core, clock, chat, channel
+):
+    await subscribe(core, channel)
+    clock.set(datetime(2026, 3, 2, 8, 1, tzinfo=UTC))  # Monday's post, 09:01 in Berlin
+    await posting.tick(core, chat.chats)
+    await answers.submit(core, AnswerRequest(chat.posts[-1].post_id, member("ana"), written="x"))
+    group = f"{channel.platform}:{channel.group_id}"
+
+    await run_until(core, clock, chat, datetime(2026, 3, 3, 9, 0, tzinfo=UTC))
+    assert len(chat.posts) == 2  # Tuesday's post is open and not answered yet: the streak holds
+    assert (await boards.member_streak(core, channel, member("ana"))).current == 1
+    assert (await reports.export_group(core, group))["streaks"][0]["current"] == 1
+
+    await run_until(core, clock, chat, datetime(2026, 3, 3, 17, 0, tzinfo=UTC))  # revealed
+    assert (await boards.member_streak(core, channel, member("ana"))).current == 0
+    [row] = (await reports.export_group(core, group))["streaks"]
+    assert (row["member_id"], row["current"], row["best"]) == ("ana", 0, 1)
+
+
+def qotd(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """Run the real `qotd` command with extra environment variables."""
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input="",
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "QOTD_CONTENT_DIR": str(FIXTURES / "packs"), **env},
+        timeout=120,
+    )
+
+
+def assert_one_line(result: subprocess.CompletedProcess[str], *needles: str) -> None:
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.stderr.startswith("qotd: ") and result.stderr.count("\n") == 1, result.stderr
+    assert "hunter2" not in result.stderr + result.stdout
+    for needle in needles:
+        assert needle in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("command", ["status", "console"])
+@pytest.mark.parametrize("url", ["garbage", "postgres ql://ana:hunter2@db/qotd"])
+def test_an_unparsable_database_url_is_one_line(command, url):
+    result = qotd(command, QOTD_DATABASE_URL=url)
+    assert_one_line(result, "QOTD_DATABASE_URL is not a database URL", "sqlite+aiosqlite")
+
+
+@pytest.mark.parametrize("command", ["status", "console"])
+@pytest.mark.parametrize(
+    "url", ["nosuchdb://ana:hunter2@db/qotd", "postgresql+nosuchdriver://ana:hunter2@db/qotd"]
+)
+def test_a_database_url_with_an_unknown_driver_is_one_line(command, url):
+    result = qotd(command, QOTD_DATABASE_URL=url)
+    assert_one_line(result, "QOTD_DATABASE_URL", "cannot use", "***")
+
+
+def test_a_database_url_with_a_driver_that_is_not_async_names_the_right_one(tmp_path):
+    result = qotd("status", QOTD_DATABASE_URL=f"sqlite:///{tmp_path / 'qotd.db'}")
+    assert_one_line(result, f"sqlite+aiosqlite:///{tmp_path / 'qotd.db'}")
+
+
+def test_db_upgrade_in_a_folder_that_does_not_exist_is_one_line(tmp_path):
+    path = tmp_path / "missing" / "qotd.db"
+    result = qotd("db", "upgrade", QOTD_DATABASE_URL=f"sqlite+aiosqlite:///{path}")
+    assert_one_line(result, f"folder {path.parent} does not exist")
+
+
+def test_db_upgrade_on_a_postgresql_database_that_does_not_exist_is_one_line():
+    from tests.conftest import _POSTGRES_PROBLEM, POSTGRES_URL
+
+    if _POSTGRES_PROBLEM:
+        pytest.skip(_POSTGRES_PROBLEM)
+    url = make_url(POSTGRES_URL).set(password="hunter2", database="qotd_no_such_database")
+    result = qotd("db", "upgrade", QOTD_DATABASE_URL=url.render_as_string(hide_password=False))
+    assert_one_line(result, "'qotd_no_such_database' does not exist", "createdb")
+
+
+def test_the_sqlite_lock_file_is_not_committed():
+    for path in ("qotd.db.lock", "data/groups.db.lock"):
+        result = subprocess.run(["git", "check-ignore", "-q", path], cwd=ROOT)
+        assert result.returncode == 0, f"{path} is not in .gitignore"
+
+
+async def test_status_shows_times_in_the_subscriptions_own_zone(core, clock, chat, channel):
+    from bot.ports import ChatError
+
+    await subscribe(core, channel)
+    clock.set(datetime(2026, 3, 2, 8, 1, tzinfo=UTC))
+    chat.fail_with = ChatError("Rate limited", permanent=False)
+    await posting.tick(core, chat.chats)
+    text = format_status(await reports.all_subscriptions(core))
+    assert "next post:  Tue 3 Mar 09:00 CET" in text
+    assert "last post:  Mon 2 Mar claimed" in text
+    assert "Rate limited Mon 2 Mar 09:01 CET" in text
+    assert "2026-03" not in text and "+00:00" not in text
+
+
+async def test_status_tells_the_two_autumn_half_past_twos_apart(core, clock, channel):
+    await subscribe(core, channel, post_time="02:30")
+    clock.set(datetime(2026, 10, 24, 12, 0, tzinfo=UTC))
+    text = format_status(await reports.all_subscriptions(core))
+    assert "next post:  Sun 25 Oct 02:30 CEST (UTC+02:00)" in text

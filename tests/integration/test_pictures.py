@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from bot import pictures
 from bot.domain.periods import Scope
+from bot.domain.scoring import Streak
 from bot.services import answers, posting, progress, quiz
 from bot.services.answers import AnswerRequest
+from bot.services.boards import MemberStats, TopicStats
+from bot.services.review import ReviewStats
 from tests.conftest import member
 from tests.integration.helpers import subscribe
 
@@ -35,7 +38,7 @@ async def test_the_progress_card_draws_the_stats_numbers(core, clock, chat, chan
     result = await progress.member_progress(core, member("ana"), channel)
     picture = pictures.progress_card(result, "Ana")
     assert picture.png.startswith(PNG) and len(picture.png) < 200_000
-    topics = result.stats.topics[: pictures.MAX_TOPICS]
+    topics = result.stats.topics
     assert picture.drawn["topics"] == [item.topic for item in topics]
     assert picture.drawn["accuracy"] == [round(100 * item.accuracy) for item in topics]
     drawn_days = sum(sum(row) for row in picture.drawn["calendar"])
@@ -60,3 +63,40 @@ async def test_a_member_with_no_answers_still_gets_a_card(core, channel):
     result = await progress.member_progress(core, member("newcomer"))
     picture = pictures.progress_card(result, "Newcomer")
     assert picture.drawn["topics"] == [] and picture.png.startswith(PNG)
+
+
+def twelve_topics() -> progress.Progress:
+    """A member who has answered in twelve topics, two of them never right."""
+    topics = tuple(
+        TopicStats(
+            f"topic-{index:02d}", answered=4, correct=0 if index in (3, 11) else 1 + index % 4
+        )
+        for index in range(12)
+    )
+    stats = MemberStats(20, 16, 9, 4, 8, 5, Streak(3, 7, 20), topics)
+    last = date(2026, 3, 2)
+    first = last - timedelta(days=last.weekday(), weeks=progress.CALENDAR_WEEKS - 1)
+    activity = {last - timedelta(days=offset): 1 + offset % 4 for offset in range(0, 60, 3)}
+    return progress.Progress(stats, ReviewStats(0, 0, None, ()), activity, first, last)
+
+
+def test_the_card_draws_every_topic_the_text_lists():
+    card = twelve_topics()
+    picture = pictures.progress_card(card, "Ana")
+    assert picture.drawn["topics"] == [item.topic for item in card.stats.topics]
+    assert picture.drawn["accuracy"] == [round(100 * item.accuracy) for item in card.stats.topics]
+
+
+def test_a_topic_never_answered_right_is_labelled_zero_not_left_blank():
+    card = twelve_topics()
+    picture = pictures.progress_card(card, "Ana")
+    labels = dict(zip(picture.drawn["topics"], picture.drawn["labels"], strict=True))
+    assert labels["topic-03"] == "0% (0/4)" and labels["topic-11"] == "0% (0/4)"
+    assert labels["topic-02"] == "75% (3/4)"
+
+
+def test_the_calendar_has_a_legend_for_its_colours():
+    picture = pictures.progress_card(twelve_topics(), "Ana")
+    assert picture.drawn["legend"] == "answers per day"
+    assert picture.drawn["legend_ticks"][0] == 0 and picture.drawn["legend_ticks"][-1] == 4
+    assert 5_000 < len(picture.png) < 40_000  # small enough to post, big enough to read
