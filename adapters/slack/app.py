@@ -99,15 +99,17 @@ class SlackBolt:
             app.event(name)(self._on_channel_gone)
         app.error(self._on_error)
 
-    async def idle(self, wait_seconds: float = 10.0) -> None:
-        """Wait until the work started by acknowledged requests is done (tests, shutdown)."""
+    async def idle(self, wait_seconds: float = 10.0) -> bool:
+        """Wait until the work started by acknowledged requests is done (tests, shutdown);
+        False when some is still running after `wait_seconds`."""
         for _ in range(5):  # let listener tasks Bolt just scheduled start and register
             await asyncio.sleep(0)
         while self._inflight:
             done, _ = await asyncio.wait(set(self._inflight), timeout=wait_seconds)
             if not done:
                 log.warning("%d Slack handlers still running", len(self._inflight))
-                return
+                return False
+        return True
 
     def _track(self) -> None:
         task = asyncio.current_task()

@@ -21,16 +21,19 @@ from adapters.discord.client import DiscordFrontEnd
 from bot.clock import ManualClock
 from bot.config import Settings
 from bot.domain.identity import ChannelRef
-from bot.services import posting
+from bot.services import posting, timeline
 from bot.services.context import Core
 from bot.services.today import Today, today
 from tests.discord import payloads
 from tests.discord.fake_api import APP_ID, FakeDiscord, InteractionState
+from tests.processes import deadline
 
 TOKEN = base64.b64encode(str(APP_ID).encode()).decode().rstrip("=") + ".fake.token"
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 # Tasks discord.py starts to run a command, a component, a modal or an event listener.
 HANDLER_TASKS = ("CommandTree-invoker", "discord-ui-", "discord.py: ")
+# How long every started handler may take to finish before the test fails as hung.
+SETTLE_LIMIT = 30.0
 CHANNEL = ChannelRef(PLATFORM, str(payloads.GUILD_ID), str(payloads.CHANNEL_ID))
 
 
@@ -86,17 +89,14 @@ class Reply:
 
 
 async def settle() -> None:
-    """Wait until every handler discord.py started has finished."""
-    for _ in range(200):
-        pending = [
+    """Wait until every handler discord.py started has finished; a hung one fails the test."""
+    async with deadline(SETTLE_LIMIT, "the interaction handlers to finish"):
+        while pending := [
             task
             for task in asyncio.all_tasks()
             if not task.done() and task.get_name().startswith(HANDLER_TASKS)
-        ]
-        if not pending:
-            return
-        await asyncio.wait(pending, timeout=10)
-    raise AssertionError("interaction handlers did not settle")
+        ]:
+            await asyncio.wait(pending)
 
 
 class DiscordBot:
@@ -178,18 +178,10 @@ class DiscordBot:
         return await posting.tick(self.core, self.chats)
 
     async def advance(self, delta: timedelta) -> None:
-        """Move the clock, ticking at every due post or reveal on the way."""
+        """Move the clock, ticking at every due post, reveal and reminder on the way."""
         clock = self.core.clock
         assert isinstance(clock, ManualClock)
-        target = clock.now() + delta
-        while True:
-            wake = await posting.next_wakeup(self.core, [PLATFORM], clock.now())
-            if wake is None or wake > target:
-                break
-            clock.advance_to(wake)
-            await self.tick()
-        clock.advance_to(target)
-        await self.tick()
+        await timeline.advance_to(self.core, self.chats, clock, clock.now() + delta)
 
     async def current(self) -> Today:
         """The channel's latest question, as the core sees it."""

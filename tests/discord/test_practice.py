@@ -141,8 +141,12 @@ async def test_a_reminder_names_the_channel_whose_streak_is_at_risk(bot):
     await bot.click(first, custom_ids(first)[0], "dana")
     await bot.command("remind", "dana", time="12:00", timezone="UTC")
     await bot.advance(timedelta(days=1, hours=3))  # the next post is out, not yet answered
-    texts = [dm["content"] for dm in bot.fake.dm_messages(payloads.user_id("dana"))]
-    assert any(f"<#{payloads.CHANNEL_ID}>" in text and "streak" in text for text in texts), texts
+    tuesday, wednesday = [dm["content"] for dm in bot.fake.dm_messages(payloads.user_id("dana"))]
+    assert "streak" not in tuesday  # Tuesday's question was answered by 12:00
+    assert (
+        f"Your 1-day streak in <#{payloads.CHANNEL_ID}> ends unless you answer today's question"
+        in wednesday
+    )
 
 
 async def test_closed_dms_cost_the_day_s_reminder_and_nothing_else(bot, fake, caplog):

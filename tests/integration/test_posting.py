@@ -310,7 +310,9 @@ async def test_a_post_found_on_the_platform_after_the_grace_window_is_recorded_n
         row.id, channel, chat.posts_question(row.question_id, core), 1, row.reveal_at, "UTC"
     )
     await chat.send_question(outgoing)
-    clock.advance(core.grace + timedelta(hours=1))  # the bot was down for hours
+    clock.advance(core.grace + timedelta(hours=1))  # down for hours: 15:01 UTC
+    assert clock.now() < row.reveal_at  # 16:00 UTC (17:00 in Berlin): not revealed yet
     await posting.tick(core, chat.chats)
     assert len(chat.posts) == 1
-    assert (await post_rows(core))[0].status in (PostStatus.POSTED.value, PostStatus.REVEALED.value)
+    assert chat.reveals == []
+    assert (await post_rows(core))[0].status == PostStatus.POSTED.value

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
+from typing import Any
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Column, Integer, MetaData, Table, select, update
+from sqlalchemy import Column, Connection, Integer, MetaData, Table, inspect, select, update
 
+from bot.services import answers, posting
+from bot.services.answers import AnswerRequest
 from bot.storage.database import Database
 from bot.storage.tables import metadata
+from tests.conftest import member
+from tests.integration.helpers import subscribe
+from tests.processes import WORK_LIMIT, deadline
 
 
 async def test_migrations_create_exactly_the_schema_the_code_uses(database):
@@ -21,9 +28,60 @@ async def test_migrations_create_exactly_the_schema_the_code_uses(database):
     assert differences == []
 
 
-async def test_upgrading_twice_changes_nothing(database):
+def _schema(connection: Connection) -> dict[str, Any]:
+    """Every table with its columns, keys and indexes, and the Alembic version."""
+    inspector = inspect(connection)
+    tables = {
+        table: {
+            "columns": [
+                (c["name"], str(c["type"]), c["nullable"], str(c.get("default")))
+                for c in inspector.get_columns(table)
+            ],
+            "primary key": inspector.get_pk_constraint(table)["constrained_columns"],
+            "foreign keys": sorted(
+                (key["constrained_columns"], key["referred_table"], key["referred_columns"])
+                for key in inspector.get_foreign_keys(table)
+            ),
+            "unique": sorted(
+                (key["name"] or "", key["column_names"])
+                for key in inspector.get_unique_constraints(table)
+            ),
+            "indexes": sorted(
+                (index["name"] or "", index["column_names"], bool(index["unique"]))
+                for index in inspector.get_indexes(table)
+            ),
+        }
+        for table in sorted(inspector.get_table_names())
+    }
+    version = connection.exec_driver_sql("SELECT version_num FROM alembic_version").all()
+    return {"tables": tables, "alembic version": version}
+
+
+async def _snapshot(database: Database) -> tuple[dict[str, Any], dict[str, list[Any]]]:
+    """The schema, and every row of every table in a stable order."""
+    async with database.engine.connect() as connection:
+        schema = await connection.run_sync(_schema)
+        rows = {}
+        for name in schema["tables"]:
+            result = await connection.exec_driver_sql(f'SELECT * FROM "{name}"')
+            rows[name] = sorted((tuple(row) for row in result), key=repr)
+    return schema, rows
+
+
+async def test_upgrading_twice_changes_nothing(database, core, clock, chat, channel):
+    await subscribe(core, channel)
+    clock.set(datetime(2026, 3, 2, 8, 1, tzinfo=UTC))
+    await posting.tick(core, chat.chats)
+    await answers.submit(core, AnswerRequest(chat.posts[-1].post_id, member("ana"), written="kept"))
+    schema, rows = await _snapshot(database)
+    assert {"subscriptions", "posts", "answers"} <= set(schema["tables"])
+    assert len(schema["alembic version"]) == 1
+    assert len(rows["posts"]) == 1 and len(rows["answers"]) == 1
+
     await database.upgrade()
     await database.upgrade()
+
+    assert await _snapshot(database) == (schema, rows)
 
 
 async def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path):
@@ -83,9 +141,8 @@ async def test_workers_starting_together_migrate_once(database_url, tmp_path):
     workers = [Database(database_url, schema=schema) for _ in range(4)]
     try:
         # Without coordination concurrent migrations deadlock on PostgreSQL: fail, don't hang.
-        await asyncio.wait_for(
-            asyncio.gather(*(worker.upgrade() for worker in workers)), timeout=60
-        )
+        async with deadline(WORK_LIMIT, "four workers to migrate one database together"):
+            await asyncio.gather(*(worker.upgrade() for worker in workers))
         async with workers[0].read() as connection:
             version = await connection.exec_driver_sql("SELECT version_num FROM alembic_version")
             assert len(version.all()) == 1

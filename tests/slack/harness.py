@@ -13,7 +13,7 @@ from slack_bolt.response import BoltResponse
 from adapters.slack import SlackBolt, build_bolt
 from bot.clock import ManualClock
 from bot.domain.identity import ChannelRef
-from bot.services import posting
+from bot.services import timeline
 from bot.services.context import Core
 from tests.slack import signing
 from tests.slack.checks import text_of
@@ -65,7 +65,7 @@ class SlackHarness:
         """Dispatch one signed request and wait for the work it started."""
         headers = signing.signed_headers(body, content_type, **signing_options)
         response = await self.bolt.app.async_dispatch(AsyncBoltRequest(body=body, headers=headers))
-        await self.bolt.idle()
+        assert await self.bolt.idle(), "a Slack handler did not finish within 10 s"
         return response
 
     async def command(self, user: str, text: str) -> str:
@@ -133,15 +133,7 @@ class SlackHarness:
         return await self.send(signing.event(inner, **options), signing.JSON, retry_num=retry)
 
     async def advance(self, delta: timedelta) -> None:
-        """Move the clock, ticking at every due post and reveal as the heartbeat would."""
+        """Move the clock, ticking at every due post, reveal and reminder on the way."""
         clock = self.core.clock
         assert isinstance(clock, ManualClock)
-        target = clock.now() + delta
-        while True:
-            wake = await posting.next_wakeup(self.core, ["slack"], clock.now())
-            if wake is None or wake > target:
-                break
-            clock.advance_to(wake)
-            await posting.tick(self.core, self.chats)
-        clock.advance_to(target)
-        await posting.tick(self.core, self.chats)
+        await timeline.advance_to(self.core, self.chats, clock, clock.now() + delta)

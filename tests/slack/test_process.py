@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import os
-import signal
-import socket
 import sys
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import aiohttp
 
+from tests.processes import WORK_LIMIT, deadline, free_port, stop, wait_for_port, wait_until
 from tests.slack import signing
 from tests.slack.checks import text_of
 from tests.slack.fake_api import TOKEN, FakeSlack
@@ -18,29 +19,14 @@ from tests.slack.fake_api import TOKEN, FakeSlack
 QOTD = Path(sys.executable).parent / "qotd"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-async def _wait_for_port(port: int, process: asyncio.subprocess.Process) -> None:
-    for _ in range(200):
-        if process.returncode is not None:
-            raise AssertionError(f"qotd exited with {process.returncode}")
-        try:
-            _, writer = await asyncio.open_connection("127.0.0.1", port)
-        except OSError:
-            await asyncio.sleep(0.05)
-            continue
-        writer.close()
-        await writer.wait_closed()
-        return
-    raise AssertionError(f"qotd did not listen on port {port}")
+def never_due(timezone: str) -> str:
+    """A post time 12 hours from now in `timezone`: the process's own clock (the same wall
+    clock) finds nothing due while the test runs, whatever the hour."""
+    return (datetime.now(ZoneInfo(timezone)) + timedelta(hours=12)).strftime("%H:%M")
 
 
 async def test_qotd_run_slack_http_answers_a_signed_command(fake: FakeSlack, tmp_path):
-    port = _free_port()
+    port = free_port()
     fake.users[signing.user_id("admin")] = {"id": signing.user_id("admin"), "is_admin": True}
     env = {
         **os.environ,
@@ -63,33 +49,32 @@ async def test_qotd_run_slack_http_answers_a_signed_command(fake: FakeSlack, tmp
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
+    post_time = never_due("Europe/Berlin")
     try:
-        await _wait_for_port(port, process)
+        await wait_for_port(port, process, what="qotd run")
         body = signing.command(
-            "schedule 09:00 Europe/Berlin mon-fri", "admin", fake.response_url("p")
+            f"schedule {post_time} Europe/Berlin mon-fri", "admin", fake.response_url("p")
         )
-        async with aiohttp.ClientSession() as session:
+        events = f"http://127.0.0.1:{port}/slack/events"
+        async with (
+            deadline(WORK_LIMIT, "qotd run to answer two /qotd requests"),
+            aiohttp.ClientSession() as session,
+        ):
             async with session.post(
-                f"http://127.0.0.1:{port}/slack/events",
-                data=body,
-                headers=signing.signed_headers(body, signing.FORM),
+                events, data=body, headers=signing.signed_headers(body, signing.FORM)
             ) as response:
                 assert response.status == 200
             forged = signing.signed_headers(body, signing.FORM, secret="wrong")
-            async with session.post(
-                f"http://127.0.0.1:{port}/slack/events", data=body, headers=forged
-            ) as response:
+            async with session.post(events, data=body, headers=forged) as response:
                 assert response.status == 401
-        for _ in range(100):
-            if fake.responses():
-                break
-            await asyncio.sleep(0.05)
-        assert "09:00 Europe/Berlin weekdays" in text_of(fake.responses()[0])
+        (reply,) = await wait_until(
+            fake.responses,
+            what="the reply to /qotd schedule",
+            limit=WORK_LIMIT,
+            process=process,
+        )
+        assert f"{post_time} Europe/Berlin weekdays" in text_of(reply)
         assert fake.called("auth.test"), "the token is checked at start"
+        assert fake.called("chat.postMessage") == [], "nothing was due"
     finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            await asyncio.wait_for(process.wait(), 10)
-        except TimeoutError:
-            process.kill()
-            await process.wait()
+        await stop(process)

@@ -11,6 +11,7 @@ import yaml
 from adapters.slack import create_front_end
 from bot.config import Settings
 from bot.errors import QotdError
+from tests.slack.fake_api import TOKEN
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -32,10 +33,20 @@ def test_missing_credentials_are_one_clear_message(core, values, http, message):
         create_front_end(core, _settings(**values), http=http, port=3000)
 
 
-def test_socket_mode_is_chosen_when_the_app_token_is_set(core):
-    settings = _settings(SLACK_BOT_TOKEN="xoxb-1", SLACK_APP_TOKEN="xapp-1")
+async def test_socket_mode_is_chosen_when_the_app_token_is_set(core, fake):
+    settings = _settings(
+        SLACK_BOT_TOKEN=TOKEN, SLACK_APP_TOKEN="xapp-1", slack_api_url=fake.api_url
+    )
     front_end = create_front_end(core, settings, http=False, port=3000)
-    assert front_end.app_token == "xapp-1" and not front_end.http
+    fake.fail("apps.connections.open", "invalid_auth")  # stop right after the mode is chosen
+
+    with pytest.raises(QotdError, match="SLACK_APP_TOKEN"):
+        await front_end.run()
+
+    (checked,) = fake.called("auth.test")
+    (opened,) = fake.called("apps.connections.open")
+    assert checked.token == TOKEN and opened.token == "xapp-1"
+    assert front_end.port_bound is None  # no HTTP server was started
     assert front_end.chat.platform == "slack"
 
 

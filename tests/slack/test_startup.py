@@ -20,6 +20,7 @@ from adapters.slack.runner import SlackFrontEnd
 from bot.app import run_bot
 from bot.config import Settings
 from bot.errors import QotdError
+from tests.processes import WORK_LIMIT, deadline
 from tests.slack.fake_api import FakeSlack
 from tests.slack.harness import SlackHarness
 
@@ -58,7 +59,8 @@ async def test_qotd_run_logs_one_line_and_returns_when_the_slack_token_is_dead(
     )
     caplog.set_level(logging.DEBUG)
 
-    assert await asyncio.wait_for(run_bot(settings, slack_http=True, port=0), 30) == 1
+    async with deadline(WORK_LIMIT, "qotd run to give up on the dead token"):
+        assert await run_bot(settings, slack_http=True, port=0) == 1
 
     errors = [record for record in caplog.records if record.levelno >= logging.ERROR]
     assert len(errors) == 1
@@ -81,7 +83,8 @@ async def test_a_refused_app_token_stops_socket_mode_naming_slack_app_token(slac
 async def _serving(slack: SlackHarness) -> AsyncIterator[str]:
     front_end = SlackFrontEnd(slack.bolt, http=True, port=0, host="127.0.0.1")
     task = asyncio.create_task(front_end.run())
-    await asyncio.wait_for(front_end.ready.wait(), 5)
+    async with deadline(WORK_LIMIT, "the Slack front end to serve HTTP"):
+        await front_end.ready.wait()
     try:
         yield f"http://127.0.0.1:{front_end.port_bound}/healthz"
     finally:
@@ -90,7 +93,11 @@ async def _serving(slack: SlackHarness) -> AsyncIterator[str]:
 
 
 async def _get(url: str) -> tuple[int, dict[str, Any]]:
-    async with aiohttp.ClientSession() as session, session.get(url) as response:
+    async with (
+        deadline(WORK_LIMIT, f"an answer from {url}"),
+        aiohttp.ClientSession() as session,
+        session.get(url) as response,
+    ):
         return response.status, await response.json()
 
 
