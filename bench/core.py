@@ -90,9 +90,12 @@ async def open_post(core: Core, clock: ManualClock, channel: ChannelRef) -> int:
     return chat.posts[-1].post_id
 
 
-def request(post_id: int, member: int) -> answers.AnswerRequest:
+def request(post_id: int, member: int, channel: ChannelRef) -> answers.AnswerRequest:
     return answers.AnswerRequest(
-        post_id, MemberRef("bench", f"m{member}", f"member {member}"), choice="ABCD"[member % 4]
+        post_id,
+        MemberRef("bench", f"m{member}", f"member {member}"),
+        channel,
+        choice="ABCD"[member % 4],
     )
 
 
@@ -104,7 +107,7 @@ async def service_throughput(
 
     async def member_loop() -> None:
         for member in pending:
-            await answers.submit(core, request(post_id, member))
+            await answers.submit(core, request(post_id, member, channel))
 
     started = time.perf_counter()
     await asyncio.gather(*(member_loop() for _ in range(concurrency)))
@@ -116,7 +119,7 @@ async def burst(core: Core, clock: ManualClock, channel: ChannelRef) -> list[flo
 
     async def one(member: int) -> float:
         started = time.perf_counter()
-        await answers.submit(core, request(post_id, member))
+        await answers.submit(core, request(post_id, member, channel))
         return (time.perf_counter() - started) * 1000
 
     return list(await asyncio.gather(*(one(member) for member in range(BURST))))

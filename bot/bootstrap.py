@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gc
+import os
+import socket
 from collections.abc import AsyncIterator
 from contextlib import ExitStack, asynccontextmanager
 from datetime import timedelta
@@ -10,14 +12,20 @@ from datetime import timedelta
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.content.loader import Library, load_library
+from bot.errors import AnswerNotSaved
 from bot.services.answers import record_batch
 from bot.services.cards import new_scheduler
 from bot.services.context import Core
+from bot.services.pulse import Pulse
 from bot.storage.database import Database
 from bot.storage.group_commit import GroupCommit
 from bot.storage.process_lock import ProcessLock, sqlite_file
 from bot.storage.startup import connect_with_retry
 from bot.storage.unit_of_work import Storage
+
+# A member is told within this many seconds whether an answer was stored; a batch that
+# takes longer (a database that stopped answering) is reported as not saved.
+ANSWER_BATCH_DEADLINE_S = 8.0
 
 
 def build_core(
@@ -44,7 +52,11 @@ def build_core(
         ),
     )
     core.library.pack(settings.default_pack)  # fail at start, not at the first post
-    core.answer_queue = GroupCommit(lambda requests: record_batch(core, requests))
+    core.answer_queue = GroupCommit(
+        lambda requests: record_batch(core, requests),
+        deadline=ANSWER_BATCH_DEADLINE_S,
+        late=AnswerNotSaved,
+    )
     return core
 
 
@@ -81,6 +93,11 @@ async def open_core(
         try:
             await connect_with_retry(database)
             core = build_core(settings, database, clock=clock, library=library)
+            core.pulse = Pulse(  # this process's scheduler, for health checks and status
+                worker=f"{socket.gethostname()}:{os.getpid()}",
+                interval=timedelta(seconds=settings.tick_seconds),
+                started_at=core.clock.now(),
+            )
             settle_heap()
             yield core
         finally:

@@ -32,6 +32,20 @@ class NotSubscribed(QotdError):
         super().__init__("This channel has no schedule yet. An admin can set one with `schedule`.")
 
 
+class NotThisChannel(QotdError):
+    """An action on a post, review or schedule of another workspace/guild or channel."""
+
+    def __init__(self, what: str = "question") -> None:
+        super().__init__(f"That {what} belongs to another channel.")
+
+
+class StaleButton(QotdError):
+    """A button or form id that does not parse: an old format, or not one qotd made."""
+
+    def __init__(self) -> None:
+        super().__init__("That button is out of date or not one of ours.")
+
+
 class PermissionDenied(QotdError):
     """The member lacks the platform permission an admin action needs."""
 
@@ -71,11 +85,27 @@ class QuizNotFound(QotdError):
         super().__init__("That quiz is over or was never started. Start a new one with `quiz`.")
 
 
+class StorageUnavailable(QotdError):
+    """The database did not answer: unreachable, or past its time limit. Not a bug in qotd
+    and not bad input; the same request may work in a minute."""
+
+    def __init__(self, *, timed_out: bool) -> None:
+        self.timed_out = timed_out
+        super().__init__(
+            "The bot's database did not answer in time. Please try again in a minute."
+            if timed_out
+            else "The bot cannot reach its database right now. Please try again in a minute."
+        )
+
+
 class AnswerNotSaved(QotdError):
     """The database could not take the answer: the member must know it was not recorded."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, timed_out: bool = True) -> None:
         super().__init__(
-            "Your answer was NOT saved: the bot cannot reach its database right now. "
+            "Your answer was NOT saved: the bot's database did not answer in time. "
+            "Please send it again in a minute."
+            if timed_out
+            else "Your answer was NOT saved: the bot cannot reach its database right now. "
             "Please send it again in a minute."
         )

@@ -6,17 +6,24 @@ import argparse
 import csv
 import io
 import json
+from datetime import UTC, datetime
 
 from bot.bootstrap import open_core
 from bot.config import Settings
 from bot.domain.local_time import format_day, format_local
-from bot.services.reports import SubscriptionReport, all_subscriptions, export_group
+from bot.services.reports import (
+    SubscriptionReport,
+    all_subscriptions,
+    export_group,
+    worker_ticks,
+)
 
 
 async def run_report(args: argparse.Namespace, settings: Settings) -> int:
     async with open_core(settings, exclusive=False) as core:
         if args.command == "status":
             print(format_status(await all_subscriptions(core)))
+            print(format_workers(await worker_ticks(core), core.clock.now()))
             return 0
         data = await export_group(core, args.group)
     if args.format == "json":
@@ -49,6 +56,17 @@ def format_status(reports: list[SubscriptionReport]) -> str:
             at = subscription.last_error_at
             when = format_local(at, tz) if at else ""
             lines.append(f"  last error: {subscription.last_error} {when}".rstrip())
+    return "\n".join(lines)
+
+
+def format_workers(ticks: list[tuple[str, datetime]], now: datetime) -> str:
+    """Each worker's last completed tick, and how long ago (UTC: workers have no zone)."""
+    if not ticks:
+        return "workers: none has ticked yet"
+    lines = ["workers (last completed tick):"]
+    for name, at in ticks:
+        ago = int((now - at).total_seconds())
+        lines.append(f"  {name:<32} {format_local(at, UTC)}  ({ago} s ago)")
     return "\n".join(lines)
 
 

@@ -6,6 +6,7 @@ memory and nothing is pickled or shared between processes.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Mapping
 
@@ -16,6 +17,7 @@ from bot.services.context import Core
 from bot.services.posting import TickReport, tick
 
 log = logging.getLogger(__name__)
+TICK_DEADLINE_S = 600.0
 
 
 class Heartbeat:
@@ -24,6 +26,9 @@ class Heartbeat:
         self._chats = chats
         self._interval = interval_seconds
         self._scheduler = AsyncIOScheduler(timezone="UTC")
+        # A tick that hangs would block every later one (they never overlap): past this it is
+        # cut off. Every database call and send has its own shorter limit; this is the last.
+        self._deadline = max(TICK_DEADLINE_S, interval_seconds * 4)
 
     def start(self) -> None:
         self._scheduler.add_job(
@@ -42,9 +47,16 @@ class Heartbeat:
             self._scheduler.shutdown(wait=False)
 
     async def beat(self) -> TickReport | None:
-        """One tick. Errors are logged here and never stop the heartbeat."""
+        """One tick, under a deadline. Errors are logged here and never stop the heartbeat."""
         try:
-            report = await tick(self._core, self._chats)
+            async with asyncio.timeout(self._deadline):
+                report = await tick(self._core, self._chats)
+                await self._record_pulse()
+        except TimeoutError:
+            log.error(
+                "tick did not finish within %ss; the next tick will try again", self._deadline
+            )
+            return None
         except Exception:
             log.exception("tick failed; the next tick will try again")
             return None
@@ -57,3 +69,12 @@ class Heartbeat:
                 report.failed,
             )
         return report
+
+    async def _record_pulse(self) -> None:
+        pulse = self._core.pulse
+        if pulse is None:
+            return
+        now = self._core.clock.now()
+        pulse.beat(now)
+        async with self._core.storage.write() as uow:
+            await uow.workers.ticked(pulse.worker, now)

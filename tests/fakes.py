@@ -14,18 +14,23 @@ class RecordingChat:
     posts: list[OutgoingPost] = field(default_factory=list)
     reveals: list[OutgoingReveal] = field(default_factory=list)
     fail_with: ChatError | None = None
-    crash_with: Exception | None = None
+    # Failures for the next posts or reveals only, used up one per send.
+    post_failures: list[ChatError] = field(default_factory=list)
+    reveal_failures: list[ChatError] = field(default_factory=list)
+    # Every send in order, as ("post" | "reveal", post id): for order checks.
+    events: list[tuple[str, int]] = field(default_factory=list)
 
     @property
     def platform(self) -> str:
         return self.platform_name
 
     async def send_question(self, post: OutgoingPost) -> SentPost:
-        if self.crash_with is not None:
-            raise self.crash_with
         if self.fail_with is not None:
             raise self.fail_with
+        if self.post_failures:
+            raise self.post_failures.pop(0)
         self.posts.append(post)
+        self.events.append(("post", post.post_id))
         return SentPost(
             message_ref=f"msg-{post.post_id}",
             thread_ref=f"thread-{post.post_id}" if post.thread else None,
@@ -34,7 +39,10 @@ class RecordingChat:
     async def send_reveal(self, reveal: OutgoingReveal) -> None:
         if self.fail_with is not None:
             raise self.fail_with
+        if self.reveal_failures:
+            raise self.reveal_failures.pop(0)
         self.reveals.append(reveal)
+        self.events.append(("reveal", reveal.post_id))
 
     async def find_question(self, post: OutgoingPost) -> SentPost | None:
         """Look in the channel for the post's message, as a real platform lookup would."""

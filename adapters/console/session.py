@@ -274,14 +274,14 @@ class ConsoleSession:
             return
         current = await today(self.core, CHANNEL)
         result = await answers.submit(
-            self.core, answers.AnswerRequest(current.post.id, self.member, choice=args)
+            self.core, answers.AnswerRequest(current.post.id, self.member, CHANNEL, choice=args)
         )
         self.write(f"Day {current.post.day_number}: {render.receipt(result)}")
 
     async def _write(self, args: str) -> None:
         current = await today(self.core, CHANNEL)
         result = await answers.submit(
-            self.core, answers.AnswerRequest(current.post.id, self.member, written=args)
+            self.core, answers.AnswerRequest(current.post.id, self.member, CHANNEL, written=args)
         )
         self.write(f"Day {current.post.day_number}: {render.receipt(result)}")
 
@@ -345,7 +345,7 @@ class ConsoleSession:
 
     async def _rate(self, args: str) -> None:
         current = await today(self.core, CHANNEL, self.member)
-        rating = await review.rate_written(self.core, self.member, current.post.id, args)
+        rating = await review.rate_written(self.core, self.member, CHANNEL, current.post.id, args)
         self.write(
             f"Rated {rating.name.lower()}: the question comes back when FSRS says it is due."
         )

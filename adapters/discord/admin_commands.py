@@ -11,7 +11,6 @@ from discord import app_commands
 
 from adapters.discord import autocomplete, replies
 from adapters.discord.context import actor_of, channel_of, services_of
-from bot.domain.post import PostStatus
 from bot.domain.schedule import Schedule
 from bot.errors import QotdError
 from bot.services import posting, subscriptions
@@ -162,16 +161,9 @@ async def reveal_now(interaction: discord.Interaction) -> None:
     """Close the open question now and post its answer."""
     await _defer(interaction)
     services = services_of(interaction)
-    closed = await posting.reveal_now(
+    await posting.reveal_now(
         services.core, services.chats, channel_of(interaction), actor_of(interaction)
     )
-    # The core records a failed reveal (and retries it) rather than raising: read the outcome.
-    async with services.core.storage.read() as uow:
-        after = await uow.posts.get(closed.id)
-    if after is not None and after.status is not PostStatus.REVEALED:
-        raise QotdError(
-            f"Closed, but the answer could not be posted yet: {after.last_error or 'unknown'}"
-        )
     await _say(interaction, "Revealed.")
 
 

@@ -15,11 +15,13 @@ import discord
 
 from adapters.discord.chat import DiscordChat
 from adapters.discord.commands import QotdTree, build_group
-from adapters.discord.components import DYNAMIC_ITEMS, WRITTEN_MODAL, submit_written
+from adapters.discord.components import DYNAMIC_ITEMS, submit_written
 from adapters.discord.context import PLATFORM, Services
+from adapters.discord.errors import report
+from adapters.discord.markers import WRITTEN_MODAL, is_stale_button
 from adapters.discord.rating import RateButton
 from bot.config import Settings
-from bot.errors import QotdError
+from bot.errors import QotdError, StaleButton
 from bot.services.context import Core
 
 log = logging.getLogger(__name__)
@@ -68,13 +70,18 @@ class QotdClient(discord.Client):
             log.info("synced %d commands globally", len(synced))
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
-        """Route written-answer modals by their custom_id, so they survive a restart too."""
-        if interaction.type is not discord.InteractionType.modal_submit:
-            return
+        """Route written-answer modals by their custom_id, so they survive a restart too; a
+        `qotd:` button or modal id no handler takes (old, forged, an id past 64 bits) gets a
+        clear private reply instead of Discord's "interaction failed"."""
         custom_id = str(dict(interaction.data or {}).get("custom_id", ""))
-        match = WRITTEN_MODAL.fullmatch(custom_id)
-        if match is not None:
-            await submit_written(interaction, int(match["post"]))
+        if interaction.type is discord.InteractionType.modal_submit:
+            match = WRITTEN_MODAL.fullmatch(custom_id)
+            if match is not None:
+                await submit_written(interaction, int(match["post"]))
+            elif custom_id.startswith("qotd:"):
+                await report(interaction, StaleButton())
+        elif interaction.type is discord.InteractionType.component and is_stale_button(custom_id):
+            await report(interaction, StaleButton())
 
 
 class ShardedQotdClient(QotdClient, discord.AutoShardedClient):

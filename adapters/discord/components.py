@@ -16,22 +16,26 @@ from typing import Any
 import discord
 
 from adapters.discord import limits, replies
-from adapters.discord.context import member_of, services_of
+from adapters.discord.context import channel_of, member_of, services_of
 from adapters.discord.errors import guarded
-from adapters.discord.markers import answer_id, write_id
+from adapters.discord.markers import (
+    ANSWER_TEMPLATE,
+    QUIZ_STOP_TEMPLATE,
+    QUIZ_TEMPLATE,
+    WRITE_TEMPLATE,
+    answer_id,
+    write_id,
+)
 from bot.domain.question import LETTERS, Question
 from bot.services import answers, quiz
 from bot.services.quiz import QuizStep
 
-WRITTEN_MODAL = re.compile(r"qotd:written:(?P<post>\d+)")
 ANSWER_FIELD = "answer"
 
 Button = discord.ui.Button[discord.ui.View]
 
 
-class AnswerButton(
-    discord.ui.DynamicItem[Button], template=r"qotd:answer:(?P<post>\d+):(?P<letter>[A-D])"
-):
+class AnswerButton(discord.ui.DynamicItem[Button], template=ANSWER_TEMPLATE):
     """A letter of the daily post's quick check."""
 
     def __init__(self, post_id: int, letter: str, *, disabled: bool = False) -> None:
@@ -59,13 +63,15 @@ class AnswerButton(
 async def _pick(interaction: discord.Interaction, post_id: int, letter: str) -> None:
     await interaction.response.defer(ephemeral=True, thinking=True)
     core = services_of(interaction).core
-    receipt = await answers.submit(
-        core, answers.AnswerRequest(post_id, member_of(interaction.user), choice=letter)
+    # The channel the click came from, as Discord says: the core checks the post is its own.
+    request = answers.AnswerRequest(
+        post_id, member_of(interaction.user), channel_of(interaction), choice=letter
     )
+    receipt = await answers.submit(core, request)
     await interaction.followup.send(replies.receipt(receipt), ephemeral=True)
 
 
-class WriteButton(discord.ui.DynamicItem[Button], template=r"qotd:write:(?P<post>\d+)"):
+class WriteButton(discord.ui.DynamicItem[Button], template=WRITE_TEMPLATE):
     """Opens the modal for a written answer."""
 
     def __init__(self, post_id: int, *, disabled: bool = False) -> None:
@@ -142,18 +148,16 @@ async def submit_written(interaction: discord.Interaction, post_id: int) -> None
             "",
         )
         core = services_of(interaction).core
-        receipt = await answers.submit(
-            core, answers.AnswerRequest(post_id, member_of(interaction.user), written=text)
+        request = answers.AnswerRequest(
+            post_id, member_of(interaction.user), channel_of(interaction), written=text
         )
+        receipt = await answers.submit(core, request)
         await interaction.followup.send(replies.receipt(receipt), ephemeral=True)
 
     await guarded(interaction, work)
 
 
-class QuizButton(
-    discord.ui.DynamicItem[Button],
-    template=r"qotd:(?P<kind>quiz|review):(?P<quiz>\d+):(?P<position>\d+):(?P<letter>[A-D])",
-):
+class QuizButton(discord.ui.DynamicItem[Button], template=QUIZ_TEMPLATE):
     """A letter of a practice quiz or review question; the position guards against double
     clicks, and the kind (in the id, so it survives a restart) labels the replies."""
 
@@ -193,9 +197,7 @@ class QuizButton(
         )
 
 
-class QuizStopButton(
-    discord.ui.DynamicItem[Button], template=r"qotd:(?P<kind>quiz|review)-stop:(?P<quiz>\d+)"
-):
+class QuizStopButton(discord.ui.DynamicItem[Button], template=QUIZ_STOP_TEMPLATE):
     """Ends a practice quiz or review early."""
 
     def __init__(self, quiz_id: int, kind: str = "quiz") -> None:

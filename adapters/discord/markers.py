@@ -10,6 +10,7 @@ back to the question.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,6 +18,35 @@ import discord
 
 MAX_NONCE = 25  # Discord's limit on a nonce's length
 RATINGS = ("again", "hard", "good", "easy")
+
+# The custom ids qotd's buttons and modal carry. A database id has at most 18 digits, so it
+# always fits a signed 64-bit integer; anything else starting `qotd:` is answered as stale.
+_ID = r"\d{1,18}"
+ANSWER_TEMPLATE = rf"qotd:answer:(?P<post>{_ID}):(?P<letter>[A-D])"
+WRITE_TEMPLATE = rf"qotd:write:(?P<post>{_ID})"
+QUIZ_TEMPLATE = (
+    rf"qotd:(?P<kind>quiz|review):(?P<quiz>{_ID}):(?P<position>\d{{1,3}}):(?P<letter>[A-D])"
+)
+QUIZ_STOP_TEMPLATE = rf"qotd:(?P<kind>quiz|review)-stop:(?P<quiz>{_ID})"
+RATE_TEMPLATE = rf"qotd:rate:(?P<post>{_ID}):(?P<rating>{'|'.join(RATINGS)})"
+WRITTEN_MODAL = re.compile(rf"qotd:written:(?P<post>{_ID})")
+_BUTTONS = tuple(
+    re.compile(template)
+    for template in (
+        ANSWER_TEMPLATE,
+        WRITE_TEMPLATE,
+        QUIZ_TEMPLATE,
+        QUIZ_STOP_TEMPLATE,
+        RATE_TEMPLATE,
+    )
+)
+
+
+def is_stale_button(custom_id: str) -> bool:
+    """A `qotd:` button id no handler takes: an old format, a forged or out-of-range id."""
+    return custom_id.startswith("qotd:") and not any(
+        pattern.fullmatch(custom_id) for pattern in _BUTTONS
+    )
 
 
 def _nonce(kind: str, post_id: int, suffix: str = "") -> str:

@@ -1,7 +1,8 @@
 """Self-rating a written answer after the reveal: Again / Hard / Good / Easy buttons.
 
 The buttons hang off the reveal and carry the post id (`qotd:rate:<post_id>:<rating>`), so
-they work after a restart; whoever clicks rates only their own answer (the core checks it).
+they work after a restart; whoever clicks rates only their own answer, and only from the
+post's own channel (the core checks both).
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ from typing import Any
 import discord
 
 from adapters.discord import replies
-from adapters.discord.context import member_of, services_of
+from adapters.discord.context import channel_of, member_of, services_of
 from adapters.discord.errors import guarded
-from adapters.discord.markers import RATINGS, rate_id
+from adapters.discord.markers import RATE_TEMPLATE, RATINGS, rate_id
 from bot.services import review
 
 Button = discord.ui.Button[discord.ui.View]
@@ -26,10 +27,7 @@ STYLES = {
 }
 
 
-class RateButton(
-    discord.ui.DynamicItem[Button],
-    template=r"qotd:rate:(?P<post>\d+):(?P<rating>again|hard|good|easy)",
-):
+class RateButton(discord.ui.DynamicItem[Button], template=RATE_TEMPLATE):
     """One rating of the clicking member's written answer to the post."""
 
     def __init__(self, post_id: int, rating: str) -> None:
@@ -52,7 +50,11 @@ class RateButton(
     async def _rate(self, interaction: discord.Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         rating = await review.rate_written(
-            services_of(interaction).core, member_of(interaction.user), self.post_id, self.rating
+            services_of(interaction).core,
+            member_of(interaction.user),
+            channel_of(interaction),
+            self.post_id,
+            self.rating,
         )
         await interaction.followup.send(replies.rated(rating), ephemeral=True)
 

@@ -17,10 +17,12 @@ from bot.services.context import Core
 from bot.services.today import today
 
 
-async def pick(core: Core, member: MemberRef, post_id: int, letter: str) -> Message:
-    """A click on A-D under a daily post."""
-    receipt = await answers.submit(core, answers.AnswerRequest(post_id, member, choice=letter))
-    return replies.receipt(receipt)
+async def pick(
+    core: Core, channel: ChannelRef, member: MemberRef, post_id: int, letter: str
+) -> Message:
+    """A click on A-D under a daily post, from `channel` (the core checks the post is its)."""
+    request = answers.AnswerRequest(post_id, member, channel, choice=letter)
+    return replies.receipt(await answers.submit(core, request))
 
 
 async def open_write_modal(
@@ -40,10 +42,12 @@ async def open_write_modal(
     await client.views_open(trigger_id=trigger_id, view=view)
 
 
-async def write(core: Core, member: MemberRef, post_id: int, text: str) -> Message:
+async def write(
+    core: Core, channel: ChannelRef, member: MemberRef, post_id: int, text: str
+) -> Message:
     """The write modal's submission."""
-    receipt = await answers.submit(core, answers.AnswerRequest(post_id, member, written=text))
-    return replies.receipt(receipt)
+    request = answers.AnswerRequest(post_id, member, channel, written=text)
+    return replies.receipt(await answers.submit(core, request))
 
 
 async def answer_quiz(
@@ -61,9 +65,11 @@ async def stop_quiz(core: Core, member: MemberRef, quiz_id: int, *, kind: str) -
     return replies.text("Quiz stopped. `/qotd quiz` starts a new one.")
 
 
-async def rate(core: Core, member: MemberRef, post_id: int, rating: str) -> Message:
+async def rate(
+    core: Core, channel: ChannelRef, member: MemberRef, post_id: int, rating: str
+) -> Message:
     """A click on Again / Hard / Good / Easy under a reveal: rate your written answer."""
-    return replies.rated(await review.rate_written(core, member, post_id, rating))
+    return replies.rated(await review.rate_written(core, member, channel, post_id, rating))
 
 
 async def save_schedule(

@@ -28,8 +28,15 @@ from adapters.slack.chat import PLATFORM, SlackChat
 from adapters.slack.direct import CardFiles
 from adapters.slack.errors import Reply, guarded
 from adapters.slack.events import EventHandlers
-from adapters.slack.identity import channel_ref, interaction_team, interaction_user, member_ref
+from adapters.slack.identity import (
+    channel_ref,
+    form_channel,
+    interaction_channel,
+    interaction_user,
+    member_ref,
+)
 from adapters.slack.replies import text as as_message
+from bot.errors import StaleButton
 from bot.ports import Chat
 from bot.services.context import Core
 
@@ -92,6 +99,7 @@ class SlackBolt:
         app.action(ids.QUIZ)(self._on_quiz)
         app.action(ids.QUIZ_STOP)(self._on_quiz_stop)
         app.action(ids.RATE)(self._on_rate)
+        app.action(ids.STALE)(self._on_stale)  # after the others: Bolt runs the first match
         app.view(ids.WRITE_VIEW)(self._on_write_view)
         app.view(ids.SCHEDULE_VIEW)(self._on_schedule_view)
         app.event("app_home_opened")(self._on_home_opened)
@@ -163,7 +171,9 @@ class SlackBolt:
         member = interaction_user(body)
 
         async def work() -> None:
-            await _respond(respond, await actions.pick(self.core, member, int(match[1]), match[2]))
+            channel = interaction_channel(body)
+            reply = await actions.pick(self.core, channel, member, int(match[1]), match[2])
+            await _respond(respond, reply)
 
         await guarded("answer", work(), _replier(respond))
 
@@ -179,16 +189,18 @@ class SlackBolt:
         await ack()
         match = ids.WRITE.match(action["action_id"])
         assert match is not None
-        channel = channel_ref(interaction_team(body), body["channel"]["id"])
-        work = actions.open_write_modal(
-            self.core,
-            client,
-            body["trigger_id"],
-            channel,
-            interaction_user(body),
-            int(match[1]),
-        )
-        await guarded("write", work, _replier(respond))
+
+        async def work() -> None:
+            await actions.open_write_modal(
+                self.core,
+                client,
+                body["trigger_id"],
+                interaction_channel(body),
+                interaction_user(body),
+                int(match[1]),
+            )
+
+        await guarded("write", work(), _replier(respond))
 
     async def _on_quiz(
         self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond
@@ -232,9 +244,21 @@ class SlackBolt:
         member = interaction_user(body)
 
         async def work() -> None:
-            await _respond(respond, await actions.rate(self.core, member, int(match[1]), match[2]))
+            channel = interaction_channel(body)
+            reply = await actions.rate(self.core, channel, member, int(match[1]), match[2])
+            await _respond(respond, reply)
 
         await guarded("rate", work(), _replier(respond))
+
+    async def _on_stale(self, ack: AsyncAck, respond: AsyncRespond) -> None:
+        """A `qotd:` action no listener above takes: old, forged, or an id past 64 bits."""
+        self._track()
+        await ack()
+
+        async def work() -> None:
+            raise StaleButton()
+
+        await guarded("stale", work(), _replier(respond))
 
     # -- modals ----------------------------------------------------------------------------
 
@@ -247,9 +271,12 @@ class SlackBolt:
 
         async def work() -> None:
             where = ids.ViewContext.load(view.get("private_metadata") or "")
+            channel = form_channel(body, where.team_id, where.channel_id)
             state = view["state"]["values"][ids.WRITE_BLOCK][ids.WRITE_INPUT]
-            assert where.post_id is not None
-            reply = await actions.write(self.core, member, int(where.post_id), state["value"] or "")
+            if where.post_id is None:
+                raise StaleButton()
+            text = state["value"] or ""
+            reply = await actions.write(self.core, channel, member, where.post_id, text)
             await _ephemeral(client, where.channel_id, member.member_id, reply)
 
         await guarded("write-view", work(), _view_replier(client, view, member.member_id))
@@ -269,7 +296,7 @@ class SlackBolt:
 
         async def work() -> None:
             where = ids.ViewContext.load(view.get("private_metadata") or "")
-            channel = channel_ref(where.team_id, where.channel_id)
+            channel = form_channel(body, where.team_id, where.channel_id)
             reply = await actions.save_schedule(self.core, client, channel, member, request)
             await _ephemeral(client, where.channel_id, member.member_id, reply)
 

@@ -12,6 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.chat import NETWORK_ERRORS, PLATFORM
 from bot.domain.identity import ChannelRef, MemberRef
+from bot.errors import NotThisChannel
 from bot.services.access import Actor
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,27 @@ def interaction_user(body: dict[str, Any]) -> MemberRef:
 def interaction_team(body: dict[str, Any]) -> str:
     team = body.get("team") or {}
     return str(team.get("id") or body.get("user", {}).get("team_id") or "")
+
+
+def interaction_channel(body: dict[str, Any]) -> ChannelRef:
+    """The workspace and channel a block action came from, as Slack reports them in the signed
+    request (never an id carried by the button)."""
+    channel = body.get("channel") or {}
+    container = body.get("container") or {}
+    channel_id = channel.get("id") or container.get("channel_id")
+    team_id = interaction_team(body)
+    if not channel_id or not team_id:
+        raise NotThisChannel()  # App Home or a DM: no channel's post can be answered there
+    return channel_ref(team_id, str(channel_id))
+
+
+def form_channel(body: dict[str, Any], team_id: str, channel_id: str) -> ChannelRef:
+    """The channel a modal was opened in: its metadata names the channel, and the workspace
+    submitting it must be the one the modal was opened in."""
+    team = interaction_team(body)
+    if not team or team != team_id:
+        raise NotThisChannel("form")
+    return channel_ref(team, channel_id)
 
 
 def mentioned_members(text: str) -> list[MemberRef]:

@@ -9,14 +9,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from adapters.slack import limits
+from bot.domain.identity import is_row_id
 from bot.errors import QotdError
 
+# A database id has at most 18 digits here, so it always fits a signed 64-bit integer; any
+# other `qotd:` action (old, forged, an id past 64 bits) is answered as stale (STALE).
 ANSWER = re.compile(r"^qotd:answer:(\d{1,18}):([A-D])$")
 WRITE = re.compile(r"^qotd:write:(\d{1,18})$")
 # A review session runs on the quiz machinery; its buttons say which, for the labels.
 QUIZ = re.compile(r"^qotd:(quiz|review):(\d{1,18}):(\d{1,3}):([A-D])$")
 QUIZ_STOP = re.compile(r"^qotd:(quiz|review)-stop:(\d{1,18})$")
 RATE = re.compile(r"^qotd:rate:(\d{1,18}):(again|hard|good|easy)$")
+STALE = re.compile(r"^qotd:")
 WRITE_VIEW = "qotd:write-view"
 SCHEDULE_VIEW = "qotd:schedule-view"
 WRITE_BLOCK = "answer"
@@ -69,8 +73,11 @@ class ViewContext:
     def load(cls, text: str) -> ViewContext:
         try:
             data = json.loads(text)
-            return cls(str(data["t"]), str(data["c"]), data.get("p"))
-        except (ValueError, KeyError, TypeError):
+            post_id = data.get("p")
+            if post_id is not None and not (type(post_id) is int and is_row_id(post_id)):
+                raise ValueError(post_id)
+            return cls(str(data["t"]), str(data["c"]), post_id)
+        except (ValueError, KeyError, TypeError, AttributeError):
             raise QotdError("This form is out of date: open it again.") from None
 
 

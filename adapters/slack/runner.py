@@ -101,18 +101,40 @@ class SlackFrontEnd:
             await runner.cleanup()
 
     async def _handle(self, request: web.Request) -> web.Response:
-        response = await self.bolt.app.async_dispatch(await to_bolt_request(request))
+        try:
+            bolt_request = await to_bolt_request(request)
+        except ValueError as error:
+            # Bolt parses the body before checking its signature: a body that is not JSON
+            # (or a form with a `payload` that is not) comes from no one who signed it. One
+            # short DEBUG line, never the body, and no traceback for anyone to flood the log.
+            log.debug("refused an unreadable request to %s: %s", request.path, type(error).__name__)
+            return web.json_response({"error": "invalid request"}, status=400)
+        response = await self.bolt.app.async_dispatch(bolt_request)
         return await to_aiohttp_response(response)
 
     async def _health(self, _: web.Request) -> web.Response:
-        """200 when the database answers a read, 503 otherwise (for load balancers)."""
+        """200 when the scheduler ticked recently and the database answers; 503 otherwise
+        (for load balancers and process supervisors), with what is wrong."""
+        core = self.bolt.core
+        pulse = core.pulse
+        last_tick = pulse.last_tick_at if pulse else None
+        body: dict[str, object] = {
+            "platform": "slack",
+            "last_tick": last_tick.isoformat() if last_tick else None,
+        }
+        ticking = pulse is None or not pulse.stale(core.clock.now())
         try:
-            async with asyncio.timeout(HEALTH_TIMEOUT), self.bolt.core.storage.read() as uow:
+            async with asyncio.timeout(HEALTH_TIMEOUT), core.storage.read() as uow:
                 await uow.connection.execute(select(1))
+            body["database"] = "ok"
         except Exception as error:  # any failure means "not healthy"; the reason is logged
             log.warning("health check: the database did not answer: %s", type(error).__name__)
-            return web.json_response({"ok": False, "database": "unavailable"}, status=503)
-        return web.json_response({"ok": True, "database": "ok", "platform": "slack"})
+            body["database"] = "unavailable"
+        if not ticking:
+            log.warning("health check: no tick completed since %s", body["last_tick"])
+        body["scheduler"] = "ok" if ticking else "stalled"
+        body["ok"] = ticking and body["database"] == "ok"
+        return web.json_response(body, status=200 if body["ok"] else 503)
 
     async def _serve_socket_mode(self) -> None:
         handler = AsyncSocketModeHandler(self.bolt.app, self.app_token)

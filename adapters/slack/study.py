@@ -33,7 +33,8 @@ async def rate(inv: Invocation, args: str) -> Message:
     """`/qotd rate good`: rate your written answer to the channel's latest question."""
     rating = arguments.rating(args)
     current = await today(inv.core, inv.channel, inv.member)
-    return replies.rated(await review.rate_written(inv.core, inv.member, current.post.id, rating))
+    rated = await review.rate_written(inv.core, inv.member, inv.channel, current.post.id, rating)
+    return replies.rated(rated)
 
 
 async def remind(inv: Invocation, args: str) -> Message:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# The largest id a row can have (a signed 64-bit integer, SQLite's and PostgreSQL's BIGINT).
+MAX_ROW_ID = 2**63 - 1
+
 
 @dataclass(frozen=True, slots=True)
 class ChannelRef:
@@ -25,3 +28,9 @@ class MemberRef:
     @property
     def label(self) -> str:
         return self.name or self.member_id
+
+
+def is_row_id(value: int) -> bool:
+    """Whether `value` can be a database id at all; others never reach a query (an id past
+    64 bits would fail the whole statement, and with it a batch of other members' answers)."""
+    return 0 < value <= MAX_ROW_ID

@@ -1,4 +1,4 @@
-"""Who is acting, and the one check admin actions share."""
+"""Who is acting, and the checks every action shares: where it came from, and admin rights."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from bot.domain.identity import ChannelRef, MemberRef
 from bot.domain.subscription import Subscription
-from bot.errors import NotSubscribed, PermissionDenied
+from bot.errors import NotSubscribed, NotThisChannel, PermissionDenied
 from bot.storage.unit_of_work import UnitOfWork
 
 
@@ -16,6 +16,15 @@ class Actor:
 
     member: MemberRef
     is_admin: bool = False
+
+
+def require_here(owner: ChannelRef, here: ChannelRef, what: str = "question") -> None:
+    """Invariant 13: a post, review or schedule is acted on only from its own channel.
+
+    `owner` is the channel the database says the thing belongs to; `here` is the channel the
+    platform says the action came from (never an id read from a button or form)."""
+    if owner != here:
+        raise NotThisChannel(what)
 
 
 def require_admin(actor: Actor, subscription: Subscription | None, action: str) -> None:

@@ -10,11 +10,11 @@ import logging
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from bot.domain.identity import MemberRef
+from bot.domain.identity import ChannelRef, MemberRef, is_row_id
 from bot.domain.periods import all_period_keys
 from bot.domain.post import PostStatus
 from bot.domain.question import LETTERS, Question
@@ -28,11 +28,12 @@ from bot.errors import (
     InvalidAnswer,
     NoOpenPost,
     QotdError,
+    StorageUnavailable,
 )
+from bot.services.access import require_here
 from bot.services.cards import Review, apply_reviews
 from bot.services.context import Core
 from bot.storage.answers import AnswerBatchQueries, PostFacts
-from bot.storage.startup import UNREACHABLE
 from bot.storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -42,8 +43,12 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 @dataclass(frozen=True, slots=True)
 class AnswerRequest:
+    """One member's pick and/or written answer to a post, from the channel the platform says
+    the click or form came from (the post must belong to it)."""
+
     post_id: int
     member: MemberRef
+    channel: ChannelRef
     choice: str | None = None
     written: str | None = None
 
@@ -86,24 +91,19 @@ async def submit(core: Core, request: AnswerRequest) -> AnswerReceipt:
     """Record one answer (through the group-commit queue when the core has one)."""
     if request.choice is None and request.written is None:
         raise InvalidAnswer("Pick a choice (A-D) or write an answer.")
+    if not is_row_id(request.post_id):
+        raise NoOpenPost()
     if request.written is not None:
-        request = AnswerRequest(
-            request.post_id,
-            request.member,
-            request.choice,
-            clean_written(request.written, core.max_written_chars),
-        )
+        request = replace(request, written=clean_written(request.written, core.max_written_chars))
     if request.choice is not None:
-        request = AnswerRequest(
-            request.post_id, request.member, parse_letter(request.choice), request.written
-        )
+        request = replace(request, choice=parse_letter(request.choice))
     try:
         if core.answer_queue is not None:
             return await core.answer_queue.submit(request)
         outcome = (await record_batch(core, [request]))[0]
-    except UNREACHABLE as error:
-        log.error("answer to post=%s not saved: %s", request.post_id, type(error).__name__)
-        raise AnswerNotSaved() from error
+    except StorageUnavailable as error:
+        log.warning("answer to post=%s not saved: %s", request.post_id, error.message)
+        raise AnswerNotSaved(timed_out=error.timed_out) from error
     if isinstance(outcome, Exception):
         raise outcome
     return outcome
@@ -313,11 +313,10 @@ async def _advance_streaks(
 def _check_open(
     core: Core, post: PostFacts | None, request: AnswerRequest, now: datetime
 ) -> tuple[PostFacts, Question]:
-    if (
-        post is None
-        or post.platform != request.member.platform
-        or not PostStatus(post.status).visible
-    ):
+    if post is None:
+        raise NoOpenPost()
+    require_here(post.channel, request.channel)
+    if post.channel.platform != request.member.platform or not PostStatus(post.status).visible:
         raise NoOpenPost()
     if post.status != PostStatus.POSTED or now >= post.reveal_at:
         raise AnswersClosed()

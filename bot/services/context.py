@@ -11,6 +11,7 @@ import fsrs
 from bot.clock import Clock
 from bot.content.loader import Library
 from bot.domain.scoring import PointsPolicy
+from bot.services.pulse import Pulse
 from bot.storage.group_commit import GroupCommit
 from bot.storage.unit_of_work import Storage
 
@@ -36,3 +37,5 @@ class Core:
     # Batches concurrent answers into shared transactions; set by bootstrap. None records
     # each answer in its own transaction.
     answer_queue: GroupCommit[AnswerRequest, AnswerReceipt] | None = None
+    # This worker's scheduler pulse (last completed tick), for health checks; set by bootstrap.
+    pulse: Pulse | None = None

@@ -16,7 +16,7 @@ from typing import Literal
 from sqlalchemy.exc import IntegrityError
 
 from bot.domain.identity import ChannelRef
-from bot.domain.post import Post, PostStatus
+from bot.domain.post import Duty, Lease, Post, PostStatus
 from bot.domain.subscription import Subscription
 from bot.errors import NoOpenPost, QotdError
 from bot.ports import (
@@ -50,14 +50,18 @@ class TickReport:
 
 
 async def tick(core: Core, chats: Mapping[str, Chat]) -> TickReport:
-    """One scheduler beat: claim due posts, send claimed ones, make due reveals."""
+    """One scheduler beat: make due reveals, then claim due posts and send them.
+
+    Reveals go first, so a subscription's answer is out before its next question (a post
+    whose previous answer is not out yet also waits for it in `send_post`).
+    """
+    revealed = await reveal_due_posts(core, chats)
     _, missed = await claim_due_posts(core, chats.keys())
     posted = failed = 0
     for post in await _claimed_posts(core, chats.keys()):
         outcome = await send_post(core, chats, post)
         posted += outcome is True
         failed += outcome is False
-    revealed = await reveal_due_posts(core, chats)
     nudged = await send_due_nudges(core, chats)
     return TickReport(posted=posted, revealed=revealed, missed=missed, failed=failed, nudged=nudged)
 
@@ -160,18 +164,21 @@ async def send_post(core: Core, chats: Mapping[str, Chat], post: Post) -> bool |
         subscription = await uow.subscriptions.get(post.subscription_id)
         if subscription is None or subscription.paused:
             return None
-        if not await uow.posts.take_lease(post.id, PostStatus.CLAIMED, now + core.lease, now):
+        if await uow.posts.unrevealed_before(subscription.id, post.local_date) is not None:
+            return None  # the previous day's answer goes out first (a later tick sends this)
+        lease = await uow.posts.take_lease(post.id, Duty.SEND, now + core.lease, now)
+        if lease is None:
             return None
         day_number = await uow.posts.visible_count(subscription.id) + 1
+    post = lease.post
     chat = chats[subscription.channel.platform]
     question = core.library.pack(subscription.pack).by_id.get(post.question_id)
     if question is None:
-        await _fail(
+        await _give_up(
             core,
-            post,
-            subscription,
+            lease,
+            PostStatus.FAILED,
             f"question {post.question_id!r} is no longer in the pack",
-            True,
         )
         return False
     reveal_at = now + (post.reveal_at - post.scheduled_at)
@@ -186,30 +193,29 @@ async def send_post(core: Core, chats: Mapping[str, Chat], post: Post) -> bool |
         thread=subscription.thread,
     )
     # An earlier attempt may have reached the platform before its worker died: look first.
-    found = await _already_sent(core, chat, post, subscription, outgoing)
+    found = await _already_sent(core, chat, lease, subscription, outgoing)
     if found is False:
         return False
     if found is not None:
-        await _record_posted(core, post, subscription, found, day_number, reveal_at)
+        await _record_posted(core, lease, subscription, found, day_number, reveal_at)
         log.info("post=%s was already on the platform; recorded it without sending again", post.id)
         return True
     if now - post.scheduled_at > core.grace:
-        async with core.storage.write() as uow:
-            await uow.posts.abandon(post.id, "not sent within the grace window")
-        log.warning(
-            "gave up post=%s subscription=%s: past the grace window", post.id, subscription.id
-        )
+        await _give_up(core, lease, PostStatus.MISSED, "not sent within the grace window")
         return False
+    if not await _still_held(core, lease):
+        return None
     try:
         sent = await chat.send_question(outgoing)
     except ChatError as error:
-        await _fail(core, post, subscription, error.reason, error.permanent)
+        await _fail(core, lease, subscription, error.reason, error.permanent)
         return False
     except Exception as error:  # a front-end bug must not stop the other channels' posts
         log.exception("sending post=%s failed", post.id)
-        await _fail(core, post, subscription, f"unexpected error: {type(error).__name__}", False)
+        await _fail(core, lease, subscription, f"unexpected error: {type(error).__name__}", False)
         return False
-    await _record_posted(core, post, subscription, sent, day_number, reveal_at)
+    if not await _record_posted(core, lease, subscription, sent, day_number, reveal_at):
+        return None
     log.info(
         "posted post=%s group=%s subscription=%s channel=%s question=%s day=%s",
         post.id,
@@ -222,49 +228,97 @@ async def send_post(core: Core, chats: Mapping[str, Chat], post: Post) -> bool |
     return True
 
 
+async def _still_held(core: Core, lease: Lease) -> bool:
+    """The fencing check just before a send: a worker that stalled past its lease (a pause,
+    a frozen container, a long event-loop block) must not send over the one that took over."""
+    async with core.storage.read() as uow:
+        held = await uow.posts.holds(lease, core.clock.now())
+    if not held:
+        log.warning(
+            "post=%s: lost the %s lease before sending; another worker took it over",
+            lease.post.id,
+            lease.duty,
+        )
+    return held
+
+
 async def _already_sent(
-    core: Core, chat: Chat, post: Post, subscription: Subscription, outgoing: OutgoingPost
+    core: Core, chat: Chat, lease: Lease, subscription: Subscription, outgoing: OutgoingPost
 ) -> SentPost | Literal[False] | None:
     """On a retry, the platform's copy of this post if it has one; False if looking failed."""
-    if post.attempts == 0 or not isinstance(chat, FindsSent):
+    if not lease.look_first or not isinstance(chat, FindsSent):
         return None
     try:
         return await chat.find_question(outgoing)
     except ChatError as error:
-        await _fail(core, post, subscription, error.reason, error.permanent)
+        await _fail(core, lease, subscription, error.reason, error.permanent)
         return False
 
 
 async def _record_posted(
     core: Core,
-    post: Post,
+    lease: Lease,
     subscription: Subscription,
     sent: SentPost,
     day_number: int,
     reveal_at: datetime,
-) -> None:
+) -> bool:
+    now = core.clock.now()
     async with core.storage.write() as uow:
-        await uow.posts.mark_posted(
-            post.id, sent.message_ref, sent.thread_ref, day_number, reveal_at, core.clock.now()
+        recorded = await uow.posts.mark_posted(
+            lease, sent.message_ref, sent.thread_ref, day_number, reveal_at, now
         )
-        await uow.subscriptions.record_error(subscription.id, None, core.clock.now())
+        if recorded:
+            await uow.subscriptions.record_error(subscription.id, None, now)
+    if not recorded:
+        _lost(lease)
+    return recorded
+
+
+async def _give_up(core: Core, lease: Lease, status: PostStatus, reason: str) -> None:
+    async with core.storage.write() as uow:
+        if not await uow.posts.abandon(lease, status, reason):
+            _lost(lease)
+            return
+    log.warning(
+        "gave up post=%s subscription=%s (%s): %s",
+        lease.post.id,
+        lease.post.subscription_id,
+        status,
+        reason,
+    )
+
+
+def _lost(lease: Lease) -> None:
+    log.warning(
+        "post=%s: the %s lease was lost before its result was recorded; the new holder "
+        "looks on the platform before it sends",
+        lease.post.id,
+        lease.duty,
+    )
 
 
 async def _fail(
-    core: Core, post: Post, subscription: Subscription, reason: str, permanent: bool
+    core: Core, lease: Lease, subscription: Subscription, reason: str, permanent: bool
 ) -> None:
+    """A failed send or reveal: the post stays in its working state with the lease given
+    back, so the next tick (or `resume`, when a permanent failure paused the subscription)
+    takes it up again, looking on the platform first."""
     now = core.clock.now()
     async with core.storage.write() as uow:
-        await uow.posts.release(post.id, reason)
+        if not await uow.posts.release(lease, reason):
+            _lost(lease)
+            return
         await uow.subscriptions.record_error(subscription.id, reason, now)
         if permanent:
             await uow.subscriptions.set_paused(subscription.id, True, reason, now)
     log.warning(
-        "post=%s group=%s subscription=%s channel=%s failed%s: %s",
-        post.id,
+        "post=%s group=%s subscription=%s channel=%s %s failed%s: %s",
+        lease.post.id,
         subscription.channel.group_id,
         subscription.id,
         subscription.channel.channel_id,
+        lease.duty,
         " (paused)" if permanent else "",
         reason,
     )
@@ -290,16 +344,22 @@ async def reveal_post(core: Core, chats: Mapping[str, Chat], post: Post) -> bool
     now = core.clock.now()
     async with core.storage.write() as uow:
         subscription = await uow.subscriptions.get(post.subscription_id)
-        if subscription is None or not await uow.posts.take_lease(
-            post.id, PostStatus.REVEALING, now + core.lease, now
-        ):
+        if subscription is None or subscription.paused:
+            return False
+        lease = await uow.posts.take_lease(post.id, Duty.REVEAL, now + core.lease, now)
+        if lease is None:
             return False
         answered, picked, correct = await uow.answers.results(post.id)
         answers = await uow.answers.for_post(post.id)
+    post = lease.post
     question = core.library.pack(subscription.pack).by_id.get(post.question_id)
     if question is None:
-        async with core.storage.write() as uow:
-            await uow.posts.mark_revealed(post.id, now)
+        await _give_up(
+            core,
+            lease,
+            PostStatus.FAILED,
+            f"question {post.question_id!r} is no longer in the pack",
+        )
         return False
     fastest = next((answer.name for answer in answers if answer.correct), None)
     written = tuple(
@@ -316,23 +376,26 @@ async def reveal_post(core: Core, chats: Mapping[str, Chat], post: Post) -> bool
     )
     chat = chats[subscription.channel.platform]
     try:
-        # A reveal already in progress was interrupted: do not post it twice.
+        # An earlier attempt may have reached the platform: do not post the reveal twice.
         already = (
-            post.status is PostStatus.REVEALING
-            and isinstance(chat, FindsSent)
-            and await chat.find_reveal(reveal)
+            lease.look_first and isinstance(chat, FindsSent) and await chat.find_reveal(reveal)
         )
         if not already:
+            if not await _still_held(core, lease):
+                return False
             await chat.send_reveal(reveal)
     except ChatError as error:
-        await _fail(core, post, subscription, error.reason, error.permanent)
+        await _fail(core, lease, subscription, error.reason, error.permanent)
         return False
     except Exception as error:
         log.exception("revealing post=%s failed", post.id)
-        await _fail(core, post, subscription, f"unexpected error: {type(error).__name__}", False)
+        await _fail(core, lease, subscription, f"unexpected error: {type(error).__name__}", False)
         return False
     async with core.storage.write() as uow:
-        await uow.posts.mark_revealed(post.id, core.clock.now())
+        recorded = await uow.posts.mark_revealed(lease, core.clock.now())
+    if not recorded:
+        _lost(lease)
+        return False
     log.info(
         "revealed post=%s group=%s channel=%s subscription=%s",
         post.id,
@@ -350,7 +413,13 @@ async def post_now(
     now = core.clock.now()
     async with core.storage.write() as uow:
         subscription = await admin_subscription(uow, channel, actor, "post a question now")
+        if subscription.paused:
+            raise QotdError("The schedule is paused: `resume` it first.")
         today = subscription.schedule.local_date(now)
+        if await uow.posts.unrevealed_before(subscription.id, today) is not None:
+            raise QotdError(
+                "The last question's answer is not out yet: reveal it first (`reveal`)."
+            )
         question = await take_next_question(core, uow, subscription, now, "posted")
         window = subscription.schedule.reveal_at(today) - subscription.schedule.post_at(today)
         post_id = await uow.posts.claim(subscription.id, today, question.id, now, now + window, now)
@@ -370,19 +439,27 @@ async def post_now(
 async def reveal_now(
     core: Core, chats: Mapping[str, Chat], channel: ChannelRef, actor: Actor
 ) -> Post:
-    """An admin closes the open question early and reveals it."""
+    """An admin closes the open question early and reveals it (or retries a reveal that
+    failed); returns the post as it stands afterwards."""
     now = core.clock.now()
     async with core.storage.write() as uow:
         subscription = await admin_subscription(uow, channel, actor, "reveal the answer early")
         post = await uow.posts.latest_visible(subscription.id)
-        if post is None or post.status is not PostStatus.POSTED:
+        if post is None or not post.unrevealed:
             raise NoOpenPost()
         await uow.posts.close_now(post.id, now)
+        post = await uow.posts.get(post.id)
+    assert post is not None
+    revealed = await reveal_post(core, chats, post)
     async with core.storage.read() as uow:
-        closed = await uow.posts.get(post.id)
-    assert closed is not None
-    await reveal_post(core, chats, closed)
-    return closed
+        after = await uow.posts.get(post.id)
+    assert after is not None
+    if not revealed and after.status is not PostStatus.REVEALED:
+        raise QotdError(
+            "The question is closed, but its answer could not be posted yet: "
+            f"{after.last_error or 'another worker is revealing it right now'}"
+        )
+    return after
 
 
 async def next_wakeup(core: Core, platforms: Iterable[str], after: datetime) -> datetime | None:

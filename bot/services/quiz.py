@@ -8,7 +8,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from bot.domain.identity import MemberRef
+from bot.domain.identity import MemberRef, is_row_id
 from bot.domain.question import Question
 from bot.domain.review import rating_for_pick
 from bot.domain.study_words import MAX_SESSION
@@ -17,6 +17,8 @@ from bot.services.answers import parse_letter
 from bot.services.cards import Review, apply_reviews
 from bot.services.context import Core
 from bot.services.subscriptions import parse_difficulties
+from bot.storage.quizzes import QuizState
+from bot.storage.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,9 +92,8 @@ async def answer_quiz(
     choice = parse_letter(letter)
     now = core.clock.now()
     async with core.storage.write() as uow:
-        member_id = await uow.members.find_member(member)
-        quiz = await uow.quizzes.get(quiz_id)
-        if quiz is None or member_id is None or quiz.member_id != member_id or quiz.finished:
+        member_id, quiz = await _own_quiz(uow, member, quiz_id)
+        if quiz.finished:
             raise QuizNotFound()
         if position is not None and position != quiz.position:
             raise AlreadyAnswered("You already answered that question of the quiz.")
@@ -121,8 +122,17 @@ async def answer_quiz(
 
 async def stop_quiz(core: Core, member: MemberRef, quiz_id: int) -> None:
     async with core.storage.write() as uow:
-        member_id = await uow.members.find_member(member)
-        quiz = await uow.quizzes.get(quiz_id)
-        if quiz is None or quiz.member_id != member_id:
-            raise QuizNotFound()
+        await _own_quiz(uow, member, quiz_id)
         await uow.quizzes.finish(quiz_id, core.clock.now())
+
+
+async def _own_quiz(uow: UnitOfWork, member: MemberRef, quiz_id: int) -> tuple[int, QuizState]:
+    """The member's id and their quiz (or review); another member's quiz is QuizNotFound, so
+    a forged id neither works nor tells whose it is."""
+    if not is_row_id(quiz_id):
+        raise QuizNotFound()
+    member_id = await uow.members.find_member(member)
+    quiz = await uow.quizzes.get(quiz_id)
+    if quiz is None or member_id is None or quiz.member_id != member_id:
+        raise QuizNotFound()
+    return member_id, quiz

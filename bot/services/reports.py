@@ -130,3 +130,9 @@ def _plain(row: Any) -> dict[str, Any]:
         key: value.isoformat() if hasattr(value, "isoformat") else value
         for key, value in row.items()
     }
+
+
+async def worker_ticks(core: Core) -> list[tuple[str, datetime]]:
+    """Every worker that has ticked, with its last completed tick, most recent first."""
+    async with core.storage.read() as uow:
+        return await uow.workers.last_ticks()

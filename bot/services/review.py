@@ -6,17 +6,19 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from bot.domain.identity import MemberRef
+from bot.domain.identity import ChannelRef, MemberRef, is_row_id
 from bot.domain.post import PostStatus
 from bot.domain.question import Question
 from bot.domain.review import Rating
 from bot.domain.schedule import zone
 from bot.domain.study_words import MAX_SESSION
 from bot.errors import InvalidAnswer, NoOpenPost, NoQuestions, QotdError
+from bot.services.access import require_here
 from bot.services.boards import MemberStats, TopicStats, member_stats
 from bot.services.cards import Review, apply_reviews
 from bot.services.context import Core
 from bot.services.quiz import QuizStep
+from bot.storage.answers import AnswerBatchQueries
 
 RETENTION_WINDOW = timedelta(days=30)
 
@@ -136,21 +138,27 @@ async def review_stats(
     return ReviewStats(due_today, cards, recalled / reviewed if reviewed else None, weakest)
 
 
-async def rate_written(core: Core, member: MemberRef, post_id: int, rating: Rating | str) -> Rating:
-    """After the reveal, the member rates their written answer against the reference."""
+async def rate_written(
+    core: Core, member: MemberRef, channel: ChannelRef, post_id: int, rating: Rating | str
+) -> Rating:
+    """After the reveal, the member rates their written answer to a post of this channel
+    against the reference."""
     chosen = rating if isinstance(rating, Rating) else Rating.parse(rating)
     now = core.clock.now()
+    if not is_row_id(post_id):
+        raise NoOpenPost()
     async with core.storage.write() as uow:
-        post = await uow.posts.get(post_id)
-        member_id = await uow.members.find_member(member)
+        post = (await AnswerBatchQueries(uow.connection).post_facts([post_id])).get(post_id)
         if post is None:
             raise NoOpenPost()
-        if post.status is not PostStatus.REVEALED and now < post.reveal_at:
+        require_here(post.channel, channel)
+        member_id = await uow.members.find_member(member)
+        if PostStatus(post.status) is not PostStatus.REVEALED and now < post.reveal_at:
             raise QotdError(
                 "Rate your written answer after the reveal, against the reference answer."
             )
         if member_id is None or not await uow.answers.set_self_rating(
-            post.id, member_id, int(chosen)
+            post.post_id, member_id, int(chosen)
         ):
             raise InvalidAnswer("There is no unrated written answer of yours for that question.")
         await apply_reviews(

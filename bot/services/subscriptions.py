@@ -12,7 +12,7 @@ from bot.domain.question import Difficulty, Question
 from bot.domain.schedule import Schedule
 from bot.domain.subscription import QuestionFilter, Subscription
 from bot.errors import BadSchedule, NoQuestions, NotSubscribed, QotdError, UnknownQuestion
-from bot.services.access import Actor, admin_subscription, require_admin
+from bot.services.access import Actor, admin_subscription, require_admin, require_here
 from bot.services.context import Core
 from bot.services.rotation import eligible_questions, take_next_question
 
@@ -149,6 +149,7 @@ async def channel_status(
             subscription = await uow.subscriptions.for_channel(channel)
         if subscription is None:
             raise NotSubscribed()
+        require_here(subscription.channel, channel, "schedule")
         last_post = await uow.posts.latest(subscription.id)
         queued = tuple(await uow.subscriptions.queued(subscription.id))
     now = core.clock.now()

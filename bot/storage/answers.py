@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.domain.identity import ChannelRef
 from bot.domain.post import PostStatus
 from bot.domain.scoring import Streak
 from bot.storage.sql import add_to_counters, insert_ignore, upsert
@@ -240,7 +241,7 @@ class PostFacts:
     post_id: int
     subscription_id: int
     group_id: int
-    platform: str
+    channel: ChannelRef  # where the post was made: the only channel that may act on it
     status: str
     reveal_at: datetime
     question_id: str
@@ -262,6 +263,8 @@ class AnswerBatchQueries:
                 posts.c.subscription_id,
                 subscriptions.c.group_id,
                 groups.c.platform,
+                groups.c.external_id,
+                subscriptions.c.channel_id,
                 posts.c.status,
                 posts.c.reveal_at,
                 posts.c.question_id,
@@ -278,7 +281,7 @@ class AnswerBatchQueries:
                 row.id,
                 row.subscription_id,
                 row.group_id,
-                row.platform,
+                ChannelRef(row.platform, row.external_id, row.channel_id),
                 row.status,
                 row.reveal_at,
                 row.question_id,

@@ -28,6 +28,17 @@ UNKNOWN_DATABASE = "3D000"  # PostgreSQL's invalid_catalog_name
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 BUSY_TIMEOUT_MS = 10_000
+# PostgreSQL limits, so a worker never waits forever: on a statement, on a row lock held by
+# a paused worker (taking a lease then fails fast and the post is left to its holder), on a
+# session left inside a transaction (a paused or cut-off worker's locks are freed), and on
+# the network (asyncpg's own timer catches a connection that silently stops answering).
+STATEMENT_TIMEOUT_MS = 10_000
+LOCK_TIMEOUT_MS = 2_000
+IDLE_IN_TRANSACTION_MS = 30_000
+COMMAND_TIMEOUT_S = 15.0
+CONNECT_TIMEOUT_S = 10.0
+LOCK_NOT_AVAILABLE = "55P03"
+QUERY_CANCELED = "57014"
 MIGRATION_LOCK = 0x716F7464  # "qotd": the advisory-lock key for schema upgrades
 _READ_ONLY = "qotd_read_only"
 
@@ -63,8 +74,19 @@ class Database:
             options["connect_args"] = {"timeout": BUSY_TIMEOUT_MS / 1000}
         else:
             options["pool_pre_ping"] = True
+            options["pool_timeout"] = CONNECT_TIMEOUT_S
+            server_settings = {
+                "statement_timeout": str(STATEMENT_TIMEOUT_MS),
+                "lock_timeout": str(LOCK_TIMEOUT_MS),
+                "idle_in_transaction_session_timeout": str(IDLE_IN_TRANSACTION_MS),
+            }
             if schema:
-                options["connect_args"] = {"server_settings": {"search_path": schema}}
+                server_settings["search_path"] = schema
+            options["connect_args"] = {
+                "server_settings": server_settings,
+                "command_timeout": COMMAND_TIMEOUT_S,
+                "timeout": CONNECT_TIMEOUT_S,
+            }
         try:
             self.engine: AsyncEngine = create_async_engine(url, **options)
         except ModuleNotFoundError as error:
@@ -106,6 +128,9 @@ class Database:
         try:
             async with self.engine.begin() as connection:
                 if not self.is_sqlite:
+                    # A migration may run long and wait its turn behind another worker's.
+                    await connection.exec_driver_sql("SET LOCAL statement_timeout = 0")
+                    await connection.exec_driver_sql("SET LOCAL lock_timeout = 0")
                     await connection.exec_driver_sql(
                         f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"
                     )
@@ -179,8 +204,14 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         # Let SQLAlchemy's "begin" event issue BEGIN instead of pysqlite's implicit one.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")  # kept in the file once set
+        except Exception as error:
+            # Switching to WAL needs the file to itself and does not wait; when processes
+            # open a new file together, one of them switches it and the others go on.
+            if "locked" not in str(error):
+                raise
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
@@ -210,3 +241,8 @@ async def upgrade_database(url: str, schema: str | None = None) -> None:
         await database.upgrade()
     finally:
         await database.dispose()
+
+
+def is_lock_timeout(error: BaseException) -> bool:
+    """Whether a statement gave up waiting for a row lock (PostgreSQL's lock_timeout)."""
+    return getattr(getattr(error, "orig", None), "sqlstate", None) == LOCK_NOT_AVAILABLE

@@ -23,9 +23,21 @@ BatchRunner = Callable[[Sequence[Request]], Awaitable[Sequence[Result | Exceptio
 
 
 class GroupCommit(Generic[Request, Result]):
-    def __init__(self, run_batch: BatchRunner[Request, Result], max_batch: int = 256) -> None:
+    """`deadline` bounds each batch: past it, every request in the batch gets `late()` as
+    its error (the caller tells the member it was not saved) and the queue moves on."""
+
+    def __init__(
+        self,
+        run_batch: BatchRunner[Request, Result],
+        max_batch: int = 256,
+        *,
+        deadline: float | None = None,
+        late: Callable[[], Exception] = TimeoutError,
+    ) -> None:
         self._run_batch = run_batch
         self._max_batch = max_batch
+        self._deadline = deadline
+        self._late = late
         self._pending: list[tuple[Request, asyncio.Future[Result]]] = []
         self._turn = asyncio.Lock()
 
@@ -42,7 +54,13 @@ class GroupCommit(Generic[Request, Result]):
 
     async def _run(self, batch: list[tuple[Request, asyncio.Future[Result]]]) -> None:
         try:
-            outcomes = await self._run_batch([request for request, _ in batch])
+            async with asyncio.timeout(self._deadline):
+                outcomes = await self._run_batch([request for request, _ in batch])
+        except TimeoutError:
+            log.error("a batch of %d answers missed its %ss deadline", len(batch), self._deadline)
+            for _, future in batch:
+                future.set_exception(self._late())
+            return
         except Exception as error:
             if len(batch) == 1:
                 batch[0][1].set_exception(error)

@@ -7,9 +7,11 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Row, and_, func, or_, select, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.domain.post import Post, PostStatus
+from bot.domain.post import TAKEN_FROM, TAKEN_TO, Duty, Lease, Post, PostStatus
+from bot.storage.database import is_lock_timeout
 from bot.storage.sql import insert_ignore
 from bot.storage.tables import groups, posts, subscriptions
 
@@ -70,65 +72,104 @@ class PostRepository:
         )
 
     async def take_lease(
-        self, post_id: int, status: PostStatus, until: datetime, now: datetime
-    ) -> bool:
-        """Take the right to send a claimed post (or its reveal) until `until`.
+        self, post_id: int, duty: Duty, until: datetime, now: datetime
+    ) -> Lease | None:
+        """Take the right to do `duty` on a post until `until`; None when it is not ours.
 
-        A compare-and-set on the row, so of several workers exactly one wins, and a worker
-        that died mid-send gives the post back when its lease runs out.
+        One compare-and-set statement that also returns the row as it now is, so of several
+        workers exactly one wins, and the winner decides from fresh state (not from the copy
+        it listed) whether an earlier attempt may already be on the platform.
         """
-        free = or_(posts.c.lease_until.is_(None), posts.c.lease_until < now)
-        if status is PostStatus.CLAIMED:
-            condition = and_(posts.c.status == PostStatus.CLAIMED.value, free)
-            values: dict[str, Any] = {"lease_until": until, "attempts": posts.c.attempts + 1}
-        else:
-            condition = or_(
-                posts.c.status == PostStatus.POSTED.value,
-                and_(posts.c.status == PostStatus.REVEALING.value, free),
+        counter = posts.c.attempts if duty is Duty.SEND else posts.c.reveal_attempts
+        statement = (
+            update(posts)
+            .where(posts.c.id == post_id, _free_for(duty, now))
+            .values(
+                {
+                    "status": TAKEN_TO[duty].value,
+                    "lease_until": until,
+                    "lease_token": posts.c.lease_token + 1,
+                    counter.key: counter + 1,
+                }
             )
-            values = {"status": PostStatus.REVEALING.value, "lease_until": until}
-        result = await self._connection.execute(
-            update(posts).where(posts.c.id == post_id, condition).values(values)
+            .returning(*posts.c)
         )
-        return bool(result.rowcount)
+        try:
+            async with self._connection.begin_nested():
+                row = (await self._connection.execute(statement)).first()
+        except DBAPIError as error:
+            if is_lock_timeout(error):
+                return None  # a stalled worker holds the row in an open transaction
+            raise
+        if row is None:
+            return None
+        attempt = row.attempts if duty is Duty.SEND else row.reveal_attempts
+        return Lease(duty, _post(row), row.lease_token, attempt, until)
 
-    async def release(self, post_id: int, error: str | None) -> None:
-        await self._connection.execute(
-            update(posts).where(posts.c.id == post_id).values(lease_until=None, last_error=error)
+    async def holds(self, lease: Lease, now: datetime) -> bool:
+        """Whether `lease` is still the post's current lease and has not run out."""
+        held = await self._connection.scalar(
+            select(posts.c.id).where(
+                _held(lease),
+                posts.c.status == TAKEN_TO[lease.duty].value,
+                posts.c.lease_until > now,
+            )
         )
+        return held is not None
+
+    async def release(self, lease: Lease, error: str | None) -> bool:
+        """Give the lease back after a failure: the post stays in its working state for the
+        next attempt, which looks on the platform first."""
+        return await self._finish(lease, {"lease_until": None, "last_error": error})
 
     async def mark_posted(
         self,
-        post_id: int,
+        lease: Lease,
         message_ref: str,
         thread_ref: str | None,
         day_number: int,
         reveal_at: datetime,
         now: datetime,
-    ) -> None:
-        await self._connection.execute(
-            update(posts)
-            .where(posts.c.id == post_id)
-            .values(
-                status=PostStatus.POSTED.value,
-                message_ref=message_ref,
-                thread_ref=thread_ref,
-                day_number=day_number,
-                reveal_at=reveal_at,
-                posted_at=now,
-                lease_until=None,
-                last_error=None,
-            )
+    ) -> bool:
+        return await self._finish(
+            lease,
+            {
+                "status": PostStatus.POSTED.value,
+                "message_ref": message_ref,
+                "thread_ref": thread_ref,
+                "day_number": day_number,
+                "reveal_at": reveal_at,
+                "posted_at": now,
+                "lease_until": None,
+                "last_error": None,
+            },
         )
 
-    async def mark_revealed(self, post_id: int, now: datetime) -> None:
-        await self._connection.execute(
-            update(posts)
-            .where(posts.c.id == post_id)
-            .values(
-                status=PostStatus.REVEALED.value, revealed_at=now, lease_until=None, last_error=None
-            )
+    async def mark_revealed(self, lease: Lease, now: datetime) -> bool:
+        return await self._finish(
+            lease,
+            {
+                "status": PostStatus.REVEALED.value,
+                "revealed_at": now,
+                "lease_until": None,
+                "last_error": None,
+            },
         )
+
+    async def abandon(self, lease: Lease, status: PostStatus, error: str) -> bool:
+        """A post that will not be made: `missed` (past the grace window) or `failed`."""
+        return await self._finish(
+            lease, {"status": status.value, "lease_until": None, "last_error": error}
+        )
+
+    async def _finish(self, lease: Lease, values: dict[str, Any]) -> bool:
+        """A transition after a send: only the holder of the current lease may record it."""
+        result = await self._connection.execute(
+            update(posts)
+            .where(_held(lease), posts.c.status == TAKEN_TO[lease.duty].value)
+            .values(values)
+        )
+        return bool(result.rowcount)
 
     async def close_now(self, post_id: int, now: datetime) -> None:
         """Move an open post's reveal time to now (an admin's early reveal)."""
@@ -142,42 +183,42 @@ class PostRepository:
             .values(reveal_at=now)
         )
 
-    async def abandon(self, post_id: int, error: str) -> None:
-        """A claimed post that can no longer be made in time: recorded as missed."""
-        await self._connection.execute(
-            update(posts)
-            .where(posts.c.id == post_id, posts.c.status == PostStatus.CLAIMED.value)
-            .values(status=PostStatus.MISSED.value, lease_until=None, last_error=error)
-        )
-
     async def claimed(self, platforms: Iterable[str], now: datetime) -> list[Post]:
-        """Claimed posts not being sent by anyone right now, oldest first."""
-        return await self._list(
-            and_(
-                posts.c.status == PostStatus.CLAIMED.value,
-                or_(posts.c.lease_until.is_(None), posts.c.lease_until < now),
-            ),
-            platforms,
-        )
+        """Posts to send that nobody holds a lease on, oldest first."""
+        return await self._list(_free_for(Duty.SEND, now), platforms)
 
     async def due_reveals(self, platforms: Iterable[str], now: datetime) -> list[Post]:
+        """Posts whose reveal is due and that nobody holds a lease on, oldest first."""
         return await self._list(
-            and_(
-                posts.c.reveal_at <= now,
-                or_(
-                    posts.c.status == PostStatus.POSTED.value,
-                    and_(posts.c.status == PostStatus.REVEALING.value, posts.c.lease_until < now),
-                ),
-            ),
-            platforms,
+            and_(posts.c.reveal_at <= now, _free_for(Duty.REVEAL, now)), platforms
         )
+
+    async def unrevealed_before(self, subscription_id: int, local_date: date) -> Post | None:
+        """An earlier post of the subscription whose answer is not out yet (it goes first)."""
+        row = (
+            await self._connection.execute(
+                select(posts)
+                .where(
+                    posts.c.subscription_id == subscription_id,
+                    posts.c.local_date < local_date,
+                    posts.c.status.in_([PostStatus.POSTED.value, PostStatus.REVEALING.value]),
+                )
+                .order_by(posts.c.local_date)
+                .limit(1)
+            )
+        ).first()
+        return _post(row) if row else None
 
     async def _list(self, condition: Any, platforms: Iterable[str]) -> list[Post]:
         rows = await self._connection.execute(
             select(posts)
             .join(subscriptions, subscriptions.c.id == posts.c.subscription_id)
             .join(groups, groups.c.id == subscriptions.c.group_id)
-            .where(condition, groups.c.platform.in_(list(platforms)))
+            .where(
+                condition,
+                groups.c.platform.in_(list(platforms)),
+                subscriptions.c.paused.is_(False),  # resume takes them up again
+            )
             .order_by(posts.c.scheduled_at, posts.c.id)
         )
         return [_post(row) for row in rows]
@@ -243,3 +284,19 @@ def _post(row: Row[Any]) -> Post:
         attempts=row.attempts,
         last_error=row.last_error,
     )
+
+
+def _lease_free(now: datetime) -> Any:
+    return or_(posts.c.lease_until.is_(None), posts.c.lease_until < now)
+
+
+def _free_for(duty: Duty, now: datetime) -> Any:
+    """Posts a worker may take a lease on for `duty` (see bot.domain.post.may_take)."""
+    start, working = TAKEN_FROM[duty]
+    return or_(
+        posts.c.status == start.value, and_(posts.c.status == working.value, _lease_free(now))
+    )
+
+
+def _held(lease: Lease) -> Any:
+    return and_(posts.c.id == lease.post.id, posts.c.lease_token == lease.token)

@@ -104,6 +104,30 @@ class SubscriptionRepository:
             update(subscriptions).where(subscriptions.c.id == subscription_id).values(values)
         )
 
+    async def remove_admin(self, platform: str, member_id: str, now: datetime) -> int:
+        """Take a member off the admin list of every subscription of the platform; returns
+        how many lists named them."""
+        rows = await self._connection.execute(
+            select(subscriptions.c.id, subscriptions.c.admins)
+            .join(groups, groups.c.id == subscriptions.c.group_id)
+            .where(
+                groups.c.platform == platform,
+                subscriptions.c.admins.contains(member_id, autoescape=True),
+            )
+        )
+        changed = 0
+        for row in list(rows):
+            admins = _split(row.admins)
+            if member_id not in admins:
+                continue  # the id is only part of another member's id
+            await self._connection.execute(
+                update(subscriptions)
+                .where(subscriptions.c.id == row.id)
+                .values(admins=",".join(sorted(admins - {member_id})), updated_at=now)
+            )
+            changed += 1
+        return changed
+
     async def record_error(self, subscription_id: int, error: str | None, now: datetime) -> None:
         await self._connection.execute(
             update(subscriptions)

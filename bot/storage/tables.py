@@ -117,7 +117,11 @@ posts = Table(
     Column("day_number", Integer),
     Column("claimed_at", UtcDateTime),
     Column("lease_until", UtcDateTime),
+    # The fencing token: grows with every lease taken on the post, and every transition
+    # after a send is a compare-and-set on it.
+    Column("lease_token", Integer, nullable=False, default=0, server_default="0"),
     Column("attempts", Integer, nullable=False, default=0),
+    Column("reveal_attempts", Integer, nullable=False, default=0, server_default="0"),
     Column("message_ref", String(128)),
     Column("thread_ref", String(128)),
     Column("posted_at", UtcDateTime),
@@ -265,6 +269,14 @@ nudges = Table(
     Column("timezone", String(64), nullable=False),
     Column("last_sent_on", Date),
     Column("created_at", UtcDateTime, nullable=False),
+)
+
+# Each worker's last completed tick, for `qotd status` and health checks.
+workers = Table(
+    "workers",
+    metadata,
+    Column("name", String(128), primary_key=True),
+    Column("last_tick_at", UtcDateTime, nullable=False),
 )
 
 # Clocks the product controls itself (the console's), saved so a restart resumes where the

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.errors import StorageUnavailable
 from bot.storage.answers import AnswerRepository
 from bot.storage.cards import CardRepository
 from bot.storage.clocks import ClockRepository
-from bot.storage.database import Database
+from bot.storage.database import LOCK_NOT_AVAILABLE, QUERY_CANCELED, Database
 from bot.storage.members import MemberRepository
 from bot.storage.posts import PostRepository
 from bot.storage.quizzes import QuizRepository
 from bot.storage.subscriptions import SubscriptionRepository
+from bot.storage.workers import WorkerRepository
 
 
 class UnitOfWork:
@@ -27,6 +30,7 @@ class UnitOfWork:
         self.quizzes = QuizRepository(connection)
         self.cards = CardRepository(connection)
         self.clocks = ClockRepository(connection)
+        self.workers = WorkerRepository(connection)
 
 
 class Storage:
@@ -37,10 +41,30 @@ class Storage:
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[UnitOfWork]:
-        async with self.database.write() as connection:
-            yield UnitOfWork(connection)
+        with unavailable_as_domain_error():
+            async with self.database.write() as connection:
+                yield UnitOfWork(connection)
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[UnitOfWork]:
-        async with self.database.read() as connection:
-            yield UnitOfWork(connection)
+        with unavailable_as_domain_error():
+            async with self.database.read() as connection:
+                yield UnitOfWork(connection)
+
+
+@contextmanager
+def unavailable_as_domain_error() -> Iterator[None]:
+    """A database that does not answer becomes StorageUnavailable, told apart from bad input
+    (constraint and data errors pass through to the code that expects them) and from bugs."""
+    try:
+        yield
+    except TimeoutError as error:
+        raise StorageUnavailable(timed_out=True) from error
+    except DBAPIError as error:
+        if getattr(error.orig, "sqlstate", None) in (QUERY_CANCELED, LOCK_NOT_AVAILABLE):
+            raise StorageUnavailable(timed_out=True) from error
+        if isinstance(error, OperationalError | InterfaceError) or error.connection_invalidated:
+            raise StorageUnavailable(timed_out=False) from error
+        raise
+    except OSError as error:
+        raise StorageUnavailable(timed_out=False) from error

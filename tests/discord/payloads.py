@@ -64,7 +64,13 @@ def member(name: str, permissions: discord.Permissions) -> dict[str, Any]:
     }
 
 
-def _base(kind: int, who: str, permissions: discord.Permissions, channel_id: int) -> dict[str, Any]:
+def _base(
+    kind: int,
+    who: str,
+    permissions: discord.Permissions,
+    channel_id: int,
+    guild_id: int = GUILD_ID,
+) -> dict[str, Any]:
     interaction_id = next(_ids)
     return {
         "id": str(interaction_id),
@@ -72,13 +78,13 @@ def _base(kind: int, who: str, permissions: discord.Permissions, channel_id: int
         "type": kind,
         "token": f"token-{interaction_id}",
         "version": 1,
-        "guild_id": str(GUILD_ID),
-        "guild": {"id": str(GUILD_ID), "locale": "en-US", "features": []},
+        "guild_id": str(guild_id),
+        "guild": {"id": str(guild_id), "locale": "en-US", "features": []},
         "channel_id": str(channel_id),
         "channel": {
             "id": str(channel_id),
             "type": 0,
-            "guild_id": str(GUILD_ID),
+            "guild_id": str(guild_id),
             "name": "study-group",
             "position": 0,
             "permission_overwrites": [],
@@ -90,7 +96,7 @@ def _base(kind: int, who: str, permissions: discord.Permissions, channel_id: int
         "locale": "en-US",
         "guild_locale": "en-US",
         "entitlements": [],
-        "authorizing_integration_owners": {"0": str(GUILD_ID)},
+        "authorizing_integration_owners": {"0": str(guild_id)},
         "context": 0,
         "attachment_size_limit": 8 * 1024 * 1024,
     }
@@ -172,10 +178,11 @@ def slash(
     permissions: discord.Permissions = MEMBER,
     channel_id: int = CHANNEL_ID,
     focused: str | None = None,
+    guild_id: int = GUILD_ID,
     **options: Any,
 ) -> dict[str, Any]:
     """`/qotd <subcommand> option:value ...`; with `focused`, the autocomplete request instead."""
-    payload = _base(4 if focused else 2, who, permissions, channel_id)
+    payload = _base(4 if focused else 2, who, permissions, channel_id, guild_id)
     resolved: dict[str, Any] = {}
     built = [_option(name, value, resolved) for name, value in options.items()]
     for option in built:
@@ -185,7 +192,7 @@ def slash(
         "id": "1",
         "name": "qotd",
         "type": 1,
-        "guild_id": str(GUILD_ID),
+        "guild_id": str(guild_id),
         "options": [{"name": subcommand, "type": 1, "options": built}],
         "resolved": resolved,
     }
@@ -197,9 +204,10 @@ def click(
     custom_id: str,
     who: str,
     permissions: discord.Permissions = MEMBER,
+    guild_id: int = GUILD_ID,
 ) -> dict[str, Any]:
     """A button click on `message` (as the fake stored it), as Discord sends it."""
-    payload = _base(3, who, permissions, int(message["channel_id"]))
+    payload = _base(3, who, permissions, int(message["channel_id"]), guild_id)
     payload["message"] = {key: value for key, value in message.items() if key != "_pings"}
     payload["data"] = {"custom_id": custom_id, "component_type": 2}
     return payload
@@ -210,9 +218,10 @@ def modal_submit(
     values: dict[str, str],
     who: str,
     channel_id: int = CHANNEL_ID,
+    guild_id: int = GUILD_ID,
 ) -> dict[str, Any]:
     """A modal submitted with a text input per `values` key, each inside a label."""
-    payload = _base(5, who, MEMBER, channel_id)
+    payload = _base(5, who, MEMBER, channel_id, guild_id)
     payload["data"] = {
         "custom_id": custom_id,
         "components": [

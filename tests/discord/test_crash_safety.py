@@ -9,7 +9,7 @@ import pytest
 
 from adapters.discord import PLATFORM
 from bot.clock import ManualClock
-from bot.domain.post import Post, PostStatus
+from bot.domain.post import Duty, Post, PostStatus
 from bot.ports import OutgoingPost, OutgoingReveal, Results, WrittenAnswer
 from bot.services import posting
 from tests.discord import payloads
@@ -39,18 +39,18 @@ async def row(bot: DiscordBot, post_id: int | None = None) -> Post:
     return found
 
 
-async def take_lease(bot: DiscordBot, post: Post, status: PostStatus) -> None:
+async def take_lease(bot: DiscordBot, post: Post, duty: Duty) -> None:
     """What the doomed worker did before it reached Discord."""
     now = bot.core.clock.now()
     async with bot.core.storage.write() as uow:
-        assert await uow.posts.take_lease(post.id, status, now + bot.core.lease, now)
+        assert await uow.posts.take_lease(post.id, duty, now + bot.core.lease, now)
 
 
 async def crash_after_sending_the_post(bot: DiscordBot, clock: ManualClock) -> Post:
     clock.set(datetime(2026, 3, 3, 9, 1, tzinfo=UTC))
     await posting.claim_due_posts(bot.core, [PLATFORM])
     claimed = await row(bot)
-    await take_lease(bot, claimed, PostStatus.CLAIMED)
+    await take_lease(bot, claimed, Duty.SEND)
     question = bot.core.library.find(claimed.question_id)
     assert question is not None
     outgoing = OutgoingPost(claimed.id, CHANNEL, question, 1, claimed.reveal_at, "UTC")
@@ -102,7 +102,7 @@ async def test_a_retry_that_finds_nothing_posts_once(bot, clock):
     await schedule(bot)
     clock.set(datetime(2026, 3, 3, 9, 1, tzinfo=UTC))
     await posting.claim_due_posts(bot.core, [PLATFORM])
-    await take_lease(bot, await row(bot), PostStatus.CLAIMED)  # the worker died before sending
+    await take_lease(bot, await row(bot), Duty.SEND)  # the worker died before sending
     clock.advance(bot.core.lease + timedelta(seconds=1))
     await bot.tick()
     assert len(bot.posts()) == 1
@@ -120,7 +120,7 @@ async def crash_after_sending_the_reveal(
     clock.set(current.post.reveal_at)
     async with bot.core.storage.read() as uow:
         [due] = await uow.posts.due_reveals([PLATFORM], clock.now())
-    await take_lease(bot, due, PostStatus.REVEALING)
+    await take_lease(bot, due, Duty.REVEAL)
     answers = (WrittenAnswer("Alice", "Bias against variance"),) if written else ()
     reveal = OutgoingReveal(
         due.id,

@@ -38,7 +38,7 @@ async def test_a_correct_pick_is_scored_at_once(core, clock, chat, channel):
     post_id = await open_post(core, clock, chat, channel)
     question = chat.posts[-1].question
     receipt = await answers.submit(
-        core, AnswerRequest(post_id, member("ana"), choice=question.correct_letter)
+        core, AnswerRequest(post_id, member("ana"), channel, choice=question.correct_letter)
     )
     assert receipt.correct is True
     assert receipt.points == core.points.for_choice(question.difficulty, True)
@@ -48,10 +48,12 @@ async def test_a_correct_pick_is_scored_at_once(core, clock, chat, channel):
 async def test_a_second_pick_is_refused_and_the_first_stands(core, clock, chat, channel):
     post_id = await open_post(core, clock, chat, channel)
     question = chat.posts[-1].question
-    await answers.submit(core, AnswerRequest(post_id, member("ana"), choice=wrong_letter(question)))
+    await answers.submit(
+        core, AnswerRequest(post_id, member("ana"), channel, choice=wrong_letter(question))
+    )
     with pytest.raises(AlreadyAnswered, match="already picked"):
         await answers.submit(
-            core, AnswerRequest(post_id, member("ana"), choice=question.correct_letter)
+            core, AnswerRequest(post_id, member("ana"), channel, choice=question.correct_letter)
         )
     async with core.storage.read() as uow:
         member_id = await uow.members.find_member(member("ana"))
@@ -62,7 +64,7 @@ async def test_a_second_pick_is_refused_and_the_first_stands(core, clock, chat, 
 async def test_a_double_click_race_records_one_answer(core, clock, chat, channel):
     post_id = await open_post(core, clock, chat, channel)
     question = chat.posts[-1].question
-    request = AnswerRequest(post_id, member("ana"), choice=question.correct_letter)
+    request = AnswerRequest(post_id, member("ana"), channel, choice=question.correct_letter)
     results = await asyncio.gather(
         *(answers.submit(core, request) for _ in range(10)), return_exceptions=True
     )
@@ -76,7 +78,7 @@ async def test_many_members_answering_at_once_are_all_recorded(core, clock, chat
     post_id = await open_post(core, clock, chat, channel)
     question = chat.posts[-1].question
     requests = [
-        AnswerRequest(post_id, member(f"m{index}"), choice="ABCD"[index % 4])
+        AnswerRequest(post_id, member(f"m{index}"), channel, choice="ABCD"[index % 4])
         for index in range(120)
     ]
     results = await asyncio.gather(*(answers.submit(core, request) for request in requests))
@@ -90,23 +92,27 @@ async def test_a_written_answer_and_a_pick_share_one_row(core, clock, chat, chan
     post_id = await open_post(core, clock, chat, channel)
     await answers.submit(
         core,
-        AnswerRequest(post_id, member("ana"), written="Regularisation trades bias for variance."),
+        AnswerRequest(
+            post_id, member("ana"), channel, written="Regularisation trades bias for variance."
+        ),
     )
-    receipt = await answers.submit(core, AnswerRequest(post_id, member("ana"), choice="A"))
+    receipt = await answers.submit(core, AnswerRequest(post_id, member("ana"), channel, choice="A"))
     assert receipt.choice == "A"
     assert await count_answers(core) == 1
     with pytest.raises(AlreadyAnswered, match="written answer"):
-        await answers.submit(core, AnswerRequest(post_id, member("ana"), written="again"))
+        await answers.submit(core, AnswerRequest(post_id, member("ana"), channel, written="again"))
 
 
 async def test_answers_close_at_the_reveal_time_with_a_reason(core, clock, chat, channel):
     post_id = await open_post(core, clock, chat, channel)
     clock.set(chat.posts[-1].reveal_at)
     with pytest.raises(AnswersClosed, match="revealed"):
-        await answers.submit(core, AnswerRequest(post_id, member("ana"), choice="A"))
+        await answers.submit(core, AnswerRequest(post_id, member("ana"), channel, choice="A"))
     await posting.tick(core, chat.chats)
     with pytest.raises(AnswersClosed):
-        await answers.submit(core, AnswerRequest(post_id, member("ana"), written="late thoughts"))
+        await answers.submit(
+            core, AnswerRequest(post_id, member("ana"), channel, written="late thoughts")
+        )
     assert await count_answers(core) == 0
 
 
@@ -117,30 +123,34 @@ async def test_an_early_reveal_closes_answers(core, clock, chat, channel):
     await posting.reveal_now(core, chat.chats, channel, ADMIN)
     assert len(chat.reveals) == 1
     with pytest.raises(AnswersClosed):
-        await answers.submit(core, AnswerRequest(post_id, member("ana"), choice="A"))
+        await answers.submit(core, AnswerRequest(post_id, member("ana"), channel, choice="A"))
 
 
 async def test_an_unknown_post_or_another_platform_is_refused(core, clock, chat, channel):
     post_id = await open_post(core, clock, chat, channel)
     with pytest.raises(NoOpenPost):
-        await answers.submit(core, AnswerRequest(post_id + 100, member("ana"), choice="A"))
+        await answers.submit(core, AnswerRequest(post_id + 100, member("ana"), channel, choice="A"))
     from bot.domain.identity import MemberRef
 
     with pytest.raises(NoOpenPost):
-        await answers.submit(core, AnswerRequest(post_id, MemberRef("other", "ana"), choice="A"))
+        await answers.submit(
+            core, AnswerRequest(post_id, MemberRef("other", "ana"), channel, choice="A")
+        )
 
 
 @pytest.mark.parametrize("text", ["", "   ", "\x00\x01"])
 async def test_an_empty_written_answer_is_refused(core, clock, chat, channel, text):
     post_id = await open_post(core, clock, chat, channel)
     with pytest.raises(InvalidAnswer, match="empty"):
-        await answers.submit(core, AnswerRequest(post_id, member("ana"), written=text))
+        await answers.submit(core, AnswerRequest(post_id, member("ana"), channel, written=text))
 
 
 async def test_an_overlong_written_answer_is_refused_with_the_limit(core, clock, chat, channel):
     post_id = await open_post(core, clock, chat, channel)
     with pytest.raises(InvalidAnswer, match="limit is 4000"):
-        await answers.submit(core, AnswerRequest(post_id, member("ana"), written="x" * 4001))
+        await answers.submit(
+            core, AnswerRequest(post_id, member("ana"), channel, written="x" * 4001)
+        )
     assert await count_answers(core) == 0
 
 
@@ -149,7 +159,7 @@ async def test_written_text_is_stored_as_typed_apart_from_control_characters(
 ):
     post_id = await open_post(core, clock, chat, channel)
     text = "Use <@everyone> & **bold** — ünïcödé 🚀\nsecond line\x00"
-    await answers.submit(core, AnswerRequest(post_id, member("ana"), written=text))
+    await answers.submit(core, AnswerRequest(post_id, member("ana"), channel, written=text))
     clock.set(chat.posts[-1].reveal_at + timedelta(minutes=1))
     await posting.tick(core, chat.chats)
     written = chat.reveals[-1].results.written
@@ -161,31 +171,33 @@ async def test_written_text_is_stored_as_typed_apart_from_control_characters(
 async def test_an_empty_request_is_refused(core, clock, chat, channel):
     post_id = await open_post(core, clock, chat, channel)
     with pytest.raises(InvalidAnswer, match="Pick a choice"):
-        await answers.submit(core, AnswerRequest(post_id, member("ana")))
+        await answers.submit(core, AnswerRequest(post_id, member("ana"), channel))
 
 
 @pytest.mark.parametrize("letter", ["E", "AB", "1", ""])
 async def test_a_letter_outside_a_to_d_is_refused(core, clock, chat, channel, letter):
     post_id = await open_post(core, clock, chat, channel)
     with pytest.raises(InvalidAnswer):
-        await answers.submit(core, AnswerRequest(post_id, member("ana"), choice=letter))
+        await answers.submit(core, AnswerRequest(post_id, member("ana"), channel, choice=letter))
 
 
 async def test_the_reveal_reports_the_groups_results(core, clock, chat, channel):
     post_id = await open_post(core, clock, chat, channel)
     question = chat.posts[-1].question
     await answers.submit(
-        core, AnswerRequest(post_id, member("slow"), choice=wrong_letter(question))
+        core, AnswerRequest(post_id, member("slow"), channel, choice=wrong_letter(question))
     )
     clock.advance(timedelta(minutes=1))
     await answers.submit(
-        core, AnswerRequest(post_id, member("quick"), choice=question.correct_letter)
+        core, AnswerRequest(post_id, member("quick"), channel, choice=question.correct_letter)
     )
     clock.advance(timedelta(minutes=1))
     await answers.submit(
-        core, AnswerRequest(post_id, member("late"), choice=question.correct_letter)
+        core, AnswerRequest(post_id, member("late"), channel, choice=question.correct_letter)
     )
-    await answers.submit(core, AnswerRequest(post_id, member("writer"), written="An essay"))
+    await answers.submit(
+        core, AnswerRequest(post_id, member("writer"), channel, written="An essay")
+    )
     clock.set(chat.posts[-1].reveal_at)
     await posting.tick(core, chat.chats)
     results = chat.reveals[-1].results

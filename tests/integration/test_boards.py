@@ -19,7 +19,10 @@ async def answer_today(core, chat, who: str, correct: bool = True) -> None:
     question = chat.posts[-1].question
     if not question.has_choices:
         await answers.submit(
-            core, AnswerRequest(chat.posts[-1].post_id, member(who), written="my answer")
+            core,
+            AnswerRequest(
+                chat.posts[-1].post_id, member(who), chat.posts[-1].channel, written="my answer"
+            ),
         )
         return
     letter = (
@@ -27,7 +30,10 @@ async def answer_today(core, chat, who: str, correct: bool = True) -> None:
         if correct
         else next(c for c in "ABCD" if c != question.correct_letter)
     )
-    await answers.submit(core, AnswerRequest(chat.posts[-1].post_id, member(who), choice=letter))
+    await answers.submit(
+        core,
+        AnswerRequest(chat.posts[-1].post_id, member(who), chat.posts[-1].channel, choice=letter),
+    )
 
 
 async def next_post(core, clock, chat) -> None:
@@ -107,8 +113,12 @@ async def test_a_channel_board_counts_only_that_channel(core, clock, chat, chann
     await subscribe(core, other)
     await next_post(core, clock, chat)
     first, second = chat.posts[-2], chat.posts[-1]
-    await answers.submit(core, AnswerRequest(first.post_id, member("ana"), written="my answer"))
-    await answers.submit(core, AnswerRequest(second.post_id, member("bo"), written="my answer"))
+    await answers.submit(
+        core, AnswerRequest(first.post_id, member("ana"), first.channel, written="my answer")
+    )
+    await answers.submit(
+        core, AnswerRequest(second.post_id, member("bo"), second.channel, written="my answer")
+    )
     group = await boards.leaderboard(core, channel, member("ana"), Period.ALL, Scope.GROUP)
     here = await boards.leaderboard(core, channel, member("ana"), Period.ALL, Scope.CHANNEL)
     assert len(group.entries) == 2

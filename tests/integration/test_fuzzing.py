@@ -71,7 +71,7 @@ async def test_hostile_written_answers_are_stored_exactly_and_only_once(core, cl
     ]
     for index, text in enumerate(hostile):
         receipt = await answers.submit(
-            core, AnswerRequest(post_id, member(f"m{index}"), written=text)
+            core, AnswerRequest(post_id, member(f"m{index}"), channel, written=text)
         )
         assert receipt.wrote
     async with core.storage.read() as uow:

@@ -24,7 +24,7 @@ from bot.storage.backup import backup
 from bot.storage.database import Database
 from bot.storage.process_lock import DatabaseInUse, ProcessLock
 from bot.storage.startup import connect_with_retry
-from tests.conftest import FIXTURES, member
+from tests.conftest import CHANNEL, FIXTURES, member
 from tests.integration.helpers import run_until, subscribe
 from tests.processes import next_line
 
@@ -123,7 +123,7 @@ async def test_an_answer_the_database_cannot_take_is_reported_not_saved(library,
     unreachable = Database("postgresql+asyncpg://qotd@127.0.0.1:1/qotd")
     core = build_core(Settings(default_pack="sample"), unreachable, clock=clock, library=library)
     with pytest.raises(AnswerNotSaved, match="NOT saved"):
-        await answers.submit(core, AnswerRequest(1, member("ana"), written="my essay"))
+        await answers.submit(core, AnswerRequest(1, member("ana"), CHANNEL, written="my essay"))
     await unreachable.dispose()
 
 
@@ -146,7 +146,7 @@ async def test_export_gives_a_groups_answers_streaks_and_board(core, clock, chat
     clock.set(datetime(2026, 3, 2, 8, 1, tzinfo=UTC))
     await posting.tick(core, chat.chats)
     await answers.submit(
-        core, AnswerRequest(chat.posts[-1].post_id, member("ana"), written="=HYPERLINK(1)")
+        core, AnswerRequest(chat.posts[-1].post_id, member("ana"), channel, written="=HYPERLINK(1)")
     )
     data = await reports.export_group(core, f"{channel.platform}:{channel.group_id}")
     assert [row["member_id"] for row in data["answers"]] == ["ana"]
@@ -178,7 +178,9 @@ async def test_export_and_the_console_agree_a_streak_is_broken_by_a_post_closed_
     await subscribe(core, channel)
     clock.set(datetime(2026, 3, 2, 8, 1, tzinfo=UTC))  # Monday's post, 09:01 in Berlin
     await posting.tick(core, chat.chats)
-    await answers.submit(core, AnswerRequest(chat.posts[-1].post_id, member("ana"), written="x"))
+    await answers.submit(
+        core, AnswerRequest(chat.posts[-1].post_id, member("ana"), channel, written="x")
+    )
     group = f"{channel.platform}:{channel.group_id}"
 
     await run_until(core, clock, chat, datetime(2026, 3, 3, 9, 0, tzinfo=UTC))
@@ -266,7 +268,7 @@ async def test_status_shows_times_in_the_subscriptions_own_zone(core, clock, cha
     await posting.tick(core, chat.chats)
     text = format_status(await reports.all_subscriptions(core))
     assert "next post:  Tue 3 Mar 09:00 CET" in text
-    assert "last post:  Mon 2 Mar claimed" in text
+    assert "last post:  Mon 2 Mar sending" in text  # tried once, to be retried
     assert "Rate limited Mon 2 Mar 09:01 CET" in text
     assert "2026-03" not in text and "+00:00" not in text
 

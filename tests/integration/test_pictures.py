@@ -24,9 +24,13 @@ async def busy_member(core, clock, chat, channel) -> None:
         await posting.tick(core, chat.chats)
         post = chat.posts[-1]
         if post.question.has_choices:
-            await answers.submit(core, AnswerRequest(post.post_id, member("ana"), choice="A"))
+            await answers.submit(
+                core, AnswerRequest(post.post_id, member("ana"), post.channel, choice="A")
+            )
         else:
-            await answers.submit(core, AnswerRequest(post.post_id, member("ana"), written="notes"))
+            await answers.submit(
+                core, AnswerRequest(post.post_id, member("ana"), post.channel, written="notes")
+            )
         clock.advance(timedelta(days=1))
     step = await quiz.start_quiz(core, member("ana"), count=2)
     while step is not None:

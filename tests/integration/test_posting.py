@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from bot.bootstrap import build_core
 from bot.clock import ManualClock
 from bot.config import Settings
-from bot.domain.post import PostStatus
+from bot.domain.post import Duty, PostStatus
 from bot.ports import ChatError
 from bot.services import posting, subscriptions
 from bot.storage.tables import posts
@@ -118,7 +118,9 @@ async def test_a_claimed_but_unsent_post_is_retried_and_sent_once(core, clock, c
     chat.fail_with = ChatError("503 from the platform", permanent=False)
     await posting.tick(core, chat.chats)
     rows = await post_rows(core)
-    assert rows[0].status == PostStatus.CLAIMED.value
+    # Still to be sent, lease given back: the next attempt looks on the platform first.
+    assert rows[0].status == PostStatus.SENDING.value
+    assert rows[0].lease_until is None
     assert rows[0].last_error == "503 from the platform"
     chat.fail_with = None
     clock.advance(timedelta(minutes=1))
@@ -139,7 +141,7 @@ async def test_a_crash_after_claiming_is_recovered_once_the_lease_expires(
     # A worker took the lease and died before sending.
     async with core.storage.write() as uow:
         assert await uow.posts.take_lease(
-            rows[0].id, PostStatus.CLAIMED, clock.now() + core.lease, clock.now()
+            rows[0].id, Duty.SEND, clock.now() + core.lease, clock.now()
         )
     await posting.tick(core, chat.chats)
     assert chat.posts == []  # the lease still holds
@@ -247,9 +249,7 @@ async def test_a_worker_killed_after_sending_does_not_cause_a_duplicate(core, cl
     row = (await post_rows(core))[0]
     # The doomed worker takes the lease and reaches the platform, then dies before recording.
     async with core.storage.write() as uow:
-        assert await uow.posts.take_lease(
-            row.id, PostStatus.CLAIMED, clock.now() + core.lease, clock.now()
-        )
+        assert await uow.posts.take_lease(row.id, Duty.SEND, clock.now() + core.lease, clock.now())
     async with core.storage.read() as uow:
         claimed = await uow.posts.get(row.id)
     outgoing = posting.OutgoingPost(
@@ -273,7 +273,7 @@ async def test_a_worker_killed_mid_reveal_does_not_reveal_twice(core, clock, cha
     # This worker sends the reveal and dies before recording it.
     async with core.storage.write() as uow:
         assert await uow.posts.take_lease(
-            due[0].id, PostStatus.REVEALING, clock.now() + core.lease, clock.now()
+            due[0].id, Duty.REVEAL, clock.now() + core.lease, clock.now()
         )
     crashed = RecordingChat("test")
     await posting.reveal_post(core, crashed.chats, due[0])  # lease is held: nothing happens
@@ -303,9 +303,7 @@ async def test_a_post_found_on_the_platform_after_the_grace_window_is_recorded_n
     await posting.claim_due_posts(core, ["test"])
     row = (await post_rows(core))[0]
     async with core.storage.write() as uow:
-        await uow.posts.take_lease(
-            row.id, PostStatus.CLAIMED, clock.now() + core.lease, clock.now()
-        )
+        await uow.posts.take_lease(row.id, Duty.SEND, clock.now() + core.lease, clock.now())
     outgoing = posting.OutgoingPost(
         row.id, channel, chat.posts_question(row.question_id, core), 1, row.reveal_at, "UTC"
     )

@@ -52,7 +52,7 @@ async def test_a_daily_pick_becomes_a_review_due_when_fsrs_says(
         if correct
         else next(c for c in "ABCD" if c != question.correct_letter)
     )
-    await answers.submit(core, AnswerRequest(post.post_id, member("ana"), choice=letter))
+    await answers.submit(core, AnswerRequest(post.post_id, member("ana"), channel, choice=letter))
     card = await card_of(core, "ana", question.id)
     expected = Rating.GOOD if correct else Rating.AGAIN
     assert card.due == fsrs_due(expected, clock.now())
@@ -107,19 +107,23 @@ async def test_a_quick_right_quiz_answer_is_an_easy_review(core, clock):
 
 async def test_a_written_answer_is_rated_by_its_author_after_the_reveal(core, clock, chat, channel):
     post = await open_post(core, clock, chat, channel)
-    await answers.submit(core, AnswerRequest(post.post_id, member("ana"), written="my attempt"))
+    await answers.submit(
+        core, AnswerRequest(post.post_id, member("ana"), channel, written="my attempt")
+    )
     with pytest.raises(QotdError, match="after the reveal"):
-        await review.rate_written(core, member("ana"), post.post_id, "good")
+        await review.rate_written(core, member("ana"), channel, post.post_id, "good")
     clock.set(post.reveal_at + timedelta(minutes=1))
     await posting.tick(core, chat.chats)
-    assert await review.rate_written(core, member("ana"), post.post_id, "hard") is Rating.HARD
+    assert (
+        await review.rate_written(core, member("ana"), channel, post.post_id, "hard") is Rating.HARD
+    )
     assert (await card_of(core, "ana", post.question.id)).due == fsrs_due(Rating.HARD, clock.now())
     with pytest.raises(InvalidAnswer):
-        await review.rate_written(core, member("ana"), post.post_id, "easy")  # once only
+        await review.rate_written(core, member("ana"), channel, post.post_id, "easy")  # once only
     with pytest.raises(InvalidAnswer):
-        await review.rate_written(core, member("bo"), post.post_id, "easy")
+        await review.rate_written(core, member("bo"), channel, post.post_id, "easy")
     with pytest.raises(InvalidAnswer, match="not a rating"):
-        await review.rate_written(core, member("ana"), post.post_id, "meh")
+        await review.rate_written(core, member("ana"), channel, post.post_id, "meh")
 
 
 async def review_due(core, clock, who, overdue: dict[str, timedelta]) -> None:

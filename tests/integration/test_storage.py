@@ -72,7 +72,9 @@ async def test_upgrading_twice_changes_nothing(database, core, clock, chat, chan
     await subscribe(core, channel)
     clock.set(datetime(2026, 3, 2, 8, 1, tzinfo=UTC))
     await posting.tick(core, chat.chats)
-    await answers.submit(core, AnswerRequest(chat.posts[-1].post_id, member("ana"), written="kept"))
+    await answers.submit(
+        core, AnswerRequest(chat.posts[-1].post_id, member("ana"), channel, written="kept")
+    )
     schema, rows = await _snapshot(database)
     assert {"subscriptions", "posts", "answers"} <= set(schema["tables"])
     assert len(schema["alembic version"]) == 1

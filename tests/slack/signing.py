@@ -47,12 +47,14 @@ def signed_headers(
     return headers
 
 
-def command(text: str, user: str, response_url: str, *, channel: str = CHANNEL) -> str:
+def command(
+    text: str, user: str, response_url: str, *, channel: str = CHANNEL, team: str = TEAM
+) -> str:
     """The form body of `/qotd <text>` (escaped mentions are the caller's job)."""
     return urlencode(
         {
             "token": "legacy",
-            "team_id": TEAM,
+            "team_id": team,
             "team_domain": "study",
             "channel_id": channel,
             "channel_name": "ml-study",
@@ -67,8 +69,8 @@ def command(text: str, user: str, response_url: str, *, channel: str = CHANNEL) 
     )
 
 
-def _user(name: str) -> dict[str, str]:
-    return {"id": user_id(name), "username": name, "name": name, "team_id": TEAM}
+def _user(name: str, team: str = TEAM) -> dict[str, str]:
+    return {"id": user_id(name), "username": name, "name": name, "team_id": team}
 
 
 def block_action(
@@ -80,6 +82,7 @@ def block_action(
     channel: str = CHANNEL,
     message_ts: str | None = None,
     ephemeral: bool = False,
+    team: str = TEAM,
 ) -> str:
     """The form body of a button click on a channel (or ephemeral) message."""
     container: dict[str, Any] = {
@@ -91,8 +94,8 @@ def block_action(
         container["message_ts"] = message_ts
     payload = {
         "type": "block_actions",
-        "team": {"id": TEAM, "domain": "study"},
-        "user": _user(user),
+        "team": {"id": team, "domain": "study"},
+        "user": _user(user, team),
         "api_app_id": "A0QOTD",
         "token": "legacy",
         "container": container,
@@ -114,13 +117,15 @@ def block_action(
     return urlencode({"payload": json.dumps(payload)})
 
 
-def view_submission(user: str, view: dict[str, Any], values: dict[str, Any]) -> str:
+def view_submission(
+    user: str, view: dict[str, Any], values: dict[str, Any], *, team: str = TEAM
+) -> str:
     """The form body of a modal submission: the view as opened, with its state filled in."""
     submitted = {**view, "id": "V1", "state": {"values": values}, "hash": "h"}
     payload = {
         "type": "view_submission",
-        "team": {"id": TEAM, "domain": "study"},
-        "user": _user(user),
+        "team": {"id": team, "domain": "study"},
+        "user": _user(user, team),
         "api_app_id": "A0QOTD",
         "token": "legacy",
         "trigger_id": f"trigger-{next(_ids)}",

@@ -10,7 +10,7 @@ import pytest
 from slack_sdk.errors import SlackApiError
 
 from adapters.slack.app import make_client
-from bot.domain.post import Post, PostStatus
+from bot.domain.post import Duty, Post, PostStatus
 from bot.ports import OutgoingPost, OutgoingReveal, Results
 from bot.services import posting
 from tests.slack.fake_api import TOKEN
@@ -20,16 +20,16 @@ from tests.slack.signing import CHANNEL
 DUE = datetime(2026, 3, 3, 9, 0, 30, tzinfo=UTC)  # the day after the fixture's Monday
 
 
-async def _take(slack: SlackHarness, status: PostStatus) -> Post:
+async def _take(slack: SlackHarness, duty: Duty) -> Post:
     """Act as the doomed worker: take the lease on the one due post, as send_post would."""
     core, now = slack.core, slack.core.clock.now()
     async with core.storage.read() as uow:
-        if status is PostStatus.CLAIMED:
+        if duty is Duty.SEND:
             (post,) = await uow.posts.claimed(["slack"], now)
         else:
             (post,) = await uow.posts.due_reveals(["slack"], now)
     async with core.storage.write() as uow:
-        assert await uow.posts.take_lease(post.id, status, now + core.lease, now)
+        assert await uow.posts.take_lease(post.id, duty, now + core.lease, now)
     return post
 
 
@@ -56,7 +56,7 @@ async def _crash_after_posting(slack: SlackHarness, *, thread: bool = False) -> 
     await slack.command("admin", "schedule 09:00 UTC daily" + (" thread" if thread else ""))
     slack.core.clock.set(DUE)  # type: ignore[attr-defined]
     await posting.claim_due_posts(slack.core, ["slack"])
-    post = await _take(slack, PostStatus.CLAIMED)
+    post = await _take(slack, Duty.SEND)
     outgoing = OutgoingPost(
         post.id, CHANNEL_REF, _question(slack, post), 1, post.reveal_at, "UTC", thread=thread
     )
@@ -95,7 +95,7 @@ async def test_a_retry_with_nothing_on_slack_posts_the_question_once(slack):
     await slack.command("admin", "schedule 09:00 UTC daily")
     slack.core.clock.set(DUE)
     await posting.claim_due_posts(slack.core, ["slack"])
-    await _take(slack, PostStatus.CLAIMED)  # the worker died before reaching Slack
+    await _take(slack, Duty.SEND)  # the worker died before reaching Slack
 
     slack.core.clock.advance(slack.core.lease + timedelta(seconds=1))
     await posting.tick(slack.core, slack.chats)
@@ -109,7 +109,7 @@ async def _crash_mid_reveal(slack: SlackHarness, *, delete_post: bool = False) -
     slack.core.clock.set(DUE)
     await posting.tick(slack.core, slack.chats)
     slack.core.clock.set(DUE + timedelta(hours=8))
-    post = await _take(slack, PostStatus.REVEALING)
+    post = await _take(slack, Duty.REVEAL)
     if delete_post:  # a member deleted the question: the reveal goes to the channel
         slack.fake.delete(CHANNEL, str(post.message_ref))
     reveal = OutgoingReveal(

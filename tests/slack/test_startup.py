@@ -8,6 +8,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -118,5 +119,21 @@ async def test_healthz_is_503_when_the_database_does_not_answer(slack, monkeypat
         monkeypatch.setattr(slack.core.storage, "read", unreachable)
         status, body = await _get(url)
 
-    assert status == 503 and body == {"ok": False, "database": "unavailable"}
+    assert status == 503 and body["ok"] is False and body["database"] == "unavailable"
     assert "did not answer" in caplog.text
+
+
+async def test_healthz_is_503_when_the_scheduler_has_not_ticked_for_several_intervals(slack):
+    from bot.services.pulse import STALE_AFTER_TICKS, Pulse
+
+    clock = slack.core.clock
+    slack.core.pulse = Pulse("test-worker", timedelta(seconds=30), clock.now())
+    async with _serving(slack) as url:
+        assert (await _get(url))[0] == 200  # just started: not stale yet
+        clock.advance(timedelta(seconds=30 * STALE_AFTER_TICKS + 1))
+        status, body = await _get(url)
+        assert status == 503
+        assert body["scheduler"] == "stalled" and body["database"] == "ok"
+        slack.core.pulse.beat(clock.now())  # a tick completes: healthy again
+        status, body = await _get(url)
+    assert status == 200 and body["last_tick"] == clock.now().isoformat()

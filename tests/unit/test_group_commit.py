@@ -75,3 +75,17 @@ async def test_single_requests_still_work(size):
 
     queue: GroupCommit[int, int] = GroupCommit(run)
     assert await asyncio.gather(*(queue.submit(n) for n in range(size))) == list(range(size))
+
+
+async def test_a_batch_past_its_deadline_tells_every_caller_at_once():
+    class NotSaved(Exception):
+        pass
+
+    async def hang(batch):
+        await asyncio.Event().wait()
+
+    queue: GroupCommit[int, int] = GroupCommit(hang, deadline=0.2, late=NotSaved)
+    results = await asyncio.wait_for(
+        asyncio.gather(*(queue.submit(n) for n in range(3)), return_exceptions=True), 10
+    )
+    assert [type(result) for result in results] == [NotSaved] * 3

@@ -1,0 +1,27 @@
+"""Whether this worker's scheduler is alive: the last tick it completed, and when that is
+too long ago for a health check to call the worker healthy."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+# A worker whose last completed tick is older than this many tick intervals is unhealthy:
+# one slow tick is normal, several missed in a row mean it hangs or cannot reach its database.
+STALE_AFTER_TICKS = 4
+
+
+@dataclass
+class Pulse:
+    worker: str
+    interval: timedelta
+    started_at: datetime
+    last_tick_at: datetime | None = None
+
+    def beat(self, at: datetime) -> None:
+        self.last_tick_at = at
+
+    def stale(self, now: datetime) -> bool:
+        """No tick completed within the last few intervals (counted from start at first)."""
+        since = self.last_tick_at or self.started_at
+        return now - since > self.interval * STALE_AFTER_TICKS

@@ -1,0 +1,82 @@
+"""Unsigned requests never fill the log: Bolt logs the whole body of a request whose
+signature fails, so a megabyte of junk per request must come out as one short DEBUG line."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import aiohttp
+import pytest
+
+from adapters.slack.runner import SlackFrontEnd
+from tests.processes import WORK_LIMIT, deadline
+from tests.slack import signing
+from tests.slack.harness import SlackHarness
+
+MARK = "JUNKBODY"
+JUNK = (MARK + "x" * 990) * 1000  # 1 MB, under aiohttp's 1 MiB request limit
+LONGEST_LINE = 500  # a log line with its time, level and source, and a short message
+
+
+@asynccontextmanager
+async def serving(slack: SlackHarness) -> AsyncIterator[str]:
+    front_end = SlackFrontEnd(slack.bolt, http=True, port=0, host="127.0.0.1")
+    task = asyncio.create_task(front_end.run())
+    async with deadline(WORK_LIMIT, "the Slack front end to serve HTTP"):
+        await front_end.ready.wait()
+    try:
+        yield f"http://127.0.0.1:{front_end.port_bound}/slack/events"
+    finally:
+        await front_end.close()
+        await task
+
+
+async def send_junk(url: str, body: str, content_type: str) -> int:
+    # Signed with a guessed secret: as unauthenticated as a request gets.
+    headers = signing.signed_headers(body, content_type, secret="guessed")
+    async with (
+        deadline(WORK_LIMIT, "an answer to a junk request"),
+        aiohttp.ClientSession() as session,
+        session.post(url, data=body, headers=headers) as response,
+    ):
+        await response.read()
+        return response.status
+
+
+BODIES = {
+    "form": (JUNK, signing.FORM),
+    "form with a payload": ("payload=" + JUNK, signing.FORM),
+    "json": (JUNK, signing.JSON),
+}
+
+
+@pytest.mark.parametrize("kind", BODIES)
+@pytest.mark.parametrize("level", [logging.DEBUG, logging.INFO])
+async def test_a_megabyte_of_unsigned_junk_logs_no_long_line_and_nothing_above_debug(
+    core, fake, caplog, kind, level
+):
+    caplog.set_level(level)  # before Bolt is built: its loggers take the root's level
+    slack = SlackHarness(core, fake)
+    body, content_type = BODIES[kind]
+
+    async with serving(slack) as url:
+        caplog.clear()  # from here on, only what the junk caused
+        for _ in range(3):
+            assert await send_junk(url, body, content_type) in (400, 401)
+
+    assert fake.responses() == [] and not fake.called("chat.postEphemeral")
+    lines = [record.getMessage() for record in caplog.records]
+    assert all(len(line) <= LONGEST_LINE for line in lines), max(map(len, lines))
+    assert all(len(line) <= LONGEST_LINE for line in caplog.text.splitlines())
+    loud = [r.getMessage() for r in caplog.records if r.levelno > logging.DEBUG]
+    assert not any(MARK in line for line in loud), loud
+    if level == logging.DEBUG and kind == "form":
+        # Still findable when someone debugs: a short line saying what was refused.
+        assert any(
+            "Invalid request signature" in r.getMessage()
+            for r in caplog.records
+            if r.levelno == logging.DEBUG
+        )
