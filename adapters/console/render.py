@@ -40,6 +40,8 @@ def question_body(question: Question) -> list[str]:
         lines += ["", textwrap.indent(question.code.rstrip(), "    ")]
     if question.choices:
         lines.append("")
+        if question.stem:
+            lines.append(_wrap(question.stem))
         lines += [
             f"  {letter}) {choice.text}"
             for letter, choice in zip(LETTERS, question.choices, strict=False)
@@ -76,7 +78,10 @@ def reveal(outgoing: OutgoingReveal) -> str:
     if letter:
         choice = question.choice(letter)
         lines.append(_wrap(f"Correct: {letter}) {choice.text} — {choice.why}"))
-    lines += ["", _wrap(question.answer), "", "Key points:"]
+    lines += ["", _wrap(question.answer)]
+    if question.solution_code:
+        lines += ["", "Solution:", textwrap.indent(question.solution_code.rstrip(), "    ")]
+    lines += ["", "Key points:"]
     lines += [
         textwrap.fill(point, WIDTH, initial_indent="  • ", subsequent_indent="    ")
         for point in question.key_points

@@ -104,6 +104,9 @@ class DiscordChat:
         """Post the reveal in the thread (or as a reply), then mark the original closed."""
         channel_id = int(reveal.channel.channel_id)
         embeds = [render.reveal_embed(reveal)]
+        solution = render.solution_embed(reveal)
+        if solution is not None:
+            embeds.append(solution)
         embeds += render.written_embeds(reveal.day_number, reveal.results.written)
         target = self._channel(channel_id, reveal.channel.group_id)
         # In the thread, or else as a reply to the post (which may have been deleted).

@@ -23,6 +23,7 @@ REVEAL_COLOUR = discord.Colour.blurple()
 POST_TITLE = "Question of the day"
 REVEAL_TITLE = "Answer"
 WRITTEN_TITLE = "Written answers"
+SOLUTION_TITLE = "Solution"
 HOW_TO_ANSWER = "Pick a letter for the quick check, or write an answer. Your feedback is private."
 HOW_TO_RATE = "Wrote an answer? Rate it against this one: the buttons schedule its review."
 
@@ -39,6 +40,8 @@ def question_text(question: Question, limit: int = limits.EMBED_DESCRIPTION) -> 
         f"**{letter}.** {choice.text}"
         for letter, choice in zip(LETTERS, question.choices, strict=False)
     )
+    if choices and question.stem:
+        choices = f"**{question.stem}**\n{choices}"
     head = question.prompt.strip()
     tail = f"\n\n{choices}" if choices else ""
     if question.code:
@@ -130,6 +133,21 @@ def reveal_embed(reveal: OutgoingReveal) -> discord.Embed:
     if reveal.results.written:
         embed.set_footer(text=HOW_TO_RATE)
     return embed
+
+
+def solution_embed(reveal: OutgoingReveal) -> discord.Embed | None:
+    """The worked solution of a coding question: shown with the answer, never before."""
+    code = reveal.question.solution_code
+    if not code:
+        return None
+    room = limits.EMBED_DESCRIPTION - len("```python\n\n```")
+    if len(code.rstrip()) > room:
+        code = limits.clip(code.rstrip(), room, "(trimmed)")
+    return discord.Embed(
+        title=f"{SOLUTION_TITLE} · Day {reveal.day_number}",
+        description=_fence(code),
+        colour=REVEAL_COLOUR,
+    )
 
 
 def written_embeds(day_number: int, written: tuple[WrittenAnswer, ...]) -> list[discord.Embed]:

@@ -79,7 +79,7 @@ def question_body(question: Question, *, mark_correct: bool = False) -> list[Blo
             for chunk in code_chunks(question.code, limits.SECTION_TEXT)
         ]
     if question.choices:
-        lines = []
+        lines = [f"*{from_markdown(question.stem)}*"] if question.stem else []
         for letter, choice in zip(LETTERS, question.choices, strict=False):
             mark = " ✅" if mark_correct and choice.correct else ""
             lines.append(f"*{letter}.* {from_markdown(choice.text)}{mark}")
@@ -165,6 +165,12 @@ def reveal_messages(reveal: OutgoingReveal) -> list[Message]:
             f"*Correct: {letter}.* {from_markdown(choice.text)} — {from_markdown(choice.why)}"
         )
     blocks += sections(from_markdown(question.answer))
+    if question.solution_code:  # a coding question's worked solution: never before the reveal
+        blocks += sections("*Solution*")
+        blocks += [
+            SectionBlock(text=MarkdownTextObject(text=chunk))
+            for chunk in code_chunks(question.solution_code, limits.SECTION_TEXT)
+        ]
     if question.key_points:
         points = "\n".join(f"• {from_markdown(point)}" for point in question.key_points)
         blocks += sections(f"*Key points*\n{points}")

@@ -18,8 +18,12 @@ from bot.domain.question import LETTERS, Category, Question
 ANSWER_WORDS = (60, 250)
 KEY_POINTS = (2, 5)
 LETTER_SHARE = (0.20, 0.30)
-MAX_LONGEST_CORRECT_SHARE = 0.40
+MAX_LONGEST_CORRECT_SHARE = 0.25
 NEAR_DUPLICATE = 0.75
+# Words a wrong option gets caught by: "always", "never", "only"... mark it as a straw man.
+ABSOLUTE = re.compile(
+    r"\b(always|never|only|cannot|can't|all|none|guarantees?|guaranteed|must|every)\b", re.I
+)
 # Balance is a property of a whole bank: below this many multiple-choice questions the
 # shares swing too much to mean anything.
 MIN_QUESTIONS_FOR_BALANCE = 20
@@ -105,15 +109,21 @@ def check_question(question: Question) -> list[Finding]:
                 question.id, "key_points", f"{len(question.key_points)} points; give {low}-{high}"
             )
         )
-    if question.category is Category.CODING and not question.code:
-        findings.append(Finding(question.id, "code", "a coding question needs a code snippet"))
-    if question.code:
-        try:
-            compile(question.code, f"<{question.id}>", "exec")
-        except SyntaxError as error:
-            findings.append(
-                Finding(question.id, "code", f"does not compile: {error.msg} (line {error.lineno})")
-            )
+    if question.category is Category.CODING and not (question.code or question.solution_code):
+        findings.append(
+            Finding(question.id, "code", "a coding question needs code or solution_code")
+        )
+    for field, code in (("code", question.code), ("solution_code", question.solution_code)):
+        if code:
+            try:
+                compile(code, f"<{question.id}>", "exec")
+            except SyntaxError as error:
+                findings.append(
+                    Finding(
+                        question.id, field, f"does not compile: {error.msg} (line {error.lineno})"
+                    )
+                )
+    findings.extend(check_choices(question))
     if question.category is not Category.BEHAVIORAL and not question.choices:
         findings.append(
             Finding(
@@ -121,6 +131,85 @@ def check_question(question: Question) -> list[Finding]:
             )
         )
     return findings
+
+
+def check_choices(question: Question) -> list[Finding]:
+    """What makes a multiple-choice set answerable without knowing the subject."""
+    if not question.choices:
+        return []
+    findings = []
+    if not question.stem or not question.stem.rstrip().endswith("?"):
+        findings.append(
+            Finding(
+                question.id, "stem", "a multiple-choice set needs a one-line question (ending in ?)"
+            )
+        )
+    correct = next(choice for choice in question.choices if choice.correct)
+    wrong = [choice for choice in question.choices if not choice.correct]
+    if any(ABSOLUTE.search(choice.text) for choice in wrong) and not ABSOLUTE.search(correct.text):
+        findings.append(
+            Finding(
+                question.id,
+                "choices",
+                "absolute words (always, never, only...) sit only in wrong options",
+            )
+        )
+    asked = prompt_words(f"{question.prompt} {question.stem or ''}")
+    echoes = [len(prompt_words(choice.text) & asked) for choice in question.choices]
+    right = echoes[[choice.correct for choice in question.choices].index(True)]
+    if right >= 2 and all(
+        count == 0
+        for count, choice in zip(echoes, question.choices, strict=True)
+        if not choice.correct
+    ):
+        findings.append(
+            Finding(
+                question.id, "choices", "only the correct option repeats the question's key words"
+            )
+        )
+    if question.code and gives_away(question.code, correct.text, [choice.text for choice in wrong]):
+        findings.append(
+            Finding(
+                question.id,
+                "code",
+                "the code shown with the question contains or prints the correct option; move it to solution_code",
+            )
+        )
+    return findings
+
+
+def gives_away(code: str, answer: str, others: list[str] | None = None) -> bool:
+    """Whether a context snippet holds the answer: the option's words in order (whole, or
+    clause by clause), every number it names (a printed result such as `# 112 9472`), or the
+    identifiers it names when no wrong option names as many."""
+    code_tokens = _tokens(code)
+    flat_code = " ".join(code_tokens)
+    if len(" ".join(_tokens(answer))) >= 15 and " ".join(_tokens(answer)) in flat_code:
+        return True
+    clauses = [_tokens(part) for part in re.split(r"[,;]|\b(?:then|and|so)\b", answer)]
+    found = sum(len(words) for words in clauses if len(words) >= 3 and " ".join(words) in flat_code)
+    if found and found >= 0.6 * len(_tokens(answer)):
+        return True
+    numbers = set(re.findall(r"\d+(?:\.\d+)?", answer.replace(",", "")))
+    # Small numbers (hours, counts, 0/1) are everywhere in code; a result such as 112 or 0.82
+    # is not.
+    significant = {number for number in numbers if len(number.replace(".", "")) >= 3}
+    if len(significant) >= 2 and significant <= set(
+        re.findall(r"\d+(?:\.\d+)?", code.replace(",", ""))
+    ):
+        return True
+    shared = _identifiers(answer) & set(code_tokens)
+    rivals = [len(_identifiers(other) & set(code_tokens)) for other in others or []]
+    return len(shared) >= 2 and all(count < len(shared) for count in rivals)
+
+
+def _tokens(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9_.]+", text.lower())
+
+
+def _identifiers(text: str) -> set[str]:
+    """Names that read as code (`n_samples`, `fit_transform`), not prose."""
+    return {token for token in _tokens(text) if "_" in token.strip("_")}
 
 
 def _check_balance(questions: tuple[Question, ...]) -> list[Finding]:
@@ -147,7 +236,7 @@ def _check_balance(questions: tuple[Question, ...]) -> list[Finding]:
             Finding(
                 None,
                 "choices",
-                f"the correct choice is the longest on {share:.0%} of questions; keep it at most 40%",
+                f"the correct choice is the longest on {share:.0%} of questions; keep it at most {MAX_LONGEST_CORRECT_SHARE:.0%}",
             )
         )
     return findings

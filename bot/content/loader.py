@@ -181,4 +181,6 @@ def _question(pack: str, spec: QuestionSpec) -> Question:
         topics=tuple(spec.topics),
         code=spec.code,
         choices=tuple(Choice(c.text, c.correct, c.why) for c in spec.choices),
+        solution_code=spec.solution_code,
+        stem=spec.stem,
     )

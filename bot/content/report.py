@@ -30,8 +30,8 @@ def stats(pack: Pack) -> str:
     lines += _counts(
         "category", Counter(q.category.value for q in questions), [c.value for c in Category]
     )
-    lines += _counts("topic", Counter(t for q in questions for t in q.topics), list(pack.topics))
     graded = [q for q in questions if q.choices]
+    lines += _topics(pack, graded)
     lines += _counts(
         "correct letter", Counter(q.correct_letter or "-" for q in graded), list("ABCD")
     )
@@ -40,13 +40,29 @@ def stats(pack: Pack) -> str:
         lines.append(
             f"correct choice is the longest: {longest} of {len(graded)} ({longest / len(graded):.0%})"
         )
-    lines.append(f"with code: {sum(1 for q in questions if q.code)}")
+    lines.append(f"with code shown with the question: {sum(1 for q in questions if q.code)}")
+    lines.append(
+        f"with a solution shown at the reveal: {sum(1 for q in questions if q.solution_code)}"
+    )
     words = sorted(len(q.answer.split()) for q in questions)
     if words:
         lines.append(
             f"answer words: min {words[0]}, median {words[len(words) // 2]}, max {words[-1]}"
         )
     return "\n".join(lines)
+
+
+def _topics(pack: Pack, graded: list[Question]) -> list[str]:
+    """Per topic: questions, and the share of its multiple-choice sets with a real stem."""
+    lines = ["topic:                       questions  share  MC sets with a stem"]
+    total = len(pack.questions) or 1
+    for topic in pack.topics:
+        count = sum(1 for q in pack.questions if topic in q.topics)
+        sets = [q for q in graded if topic in q.topics]
+        stemmed = sum(1 for q in sets if q.stem)
+        share = f"{stemmed / len(sets):.0%} of {len(sets)}" if sets else "-"
+        lines.append(f"  {topic:<24} {count:>6}  {count / total:>5.0%}  {share}")
+    return lines
 
 
 def _counts(title: str, counts: Counter[str], order: Iterable[str]) -> list[str]:

@@ -26,6 +26,7 @@ MAX_WHY = 300
 MAX_ANSWER = 2800
 MAX_KEY_POINT = 300
 MAX_CODE = 2500
+MAX_STEM = 200
 
 
 class _Strict(BaseModel):
@@ -52,7 +53,12 @@ class QuestionSpec(_Strict):
     difficulty: Difficulty
     category: Category
     topics: list[Slug] = Field(min_length=1, max_length=5)
+    # `code` is context shown with the question: it must not contain or imply the answer.
     code: Annotated[str, StringConstraints(max_length=MAX_CODE)] | None = None
+    # `solution_code` is shown only at the reveal (the worked solution of a coding task).
+    solution_code: Annotated[str, StringConstraints(max_length=MAX_CODE)] | None = None
+    # The multiple-choice question itself, one line under the open prompt.
+    stem: Annotated[str, StringConstraints(min_length=10, max_length=MAX_STEM)] | None = None
     choices: list[ChoiceSpec] = Field(default_factory=list)
 
     @field_validator("choices")

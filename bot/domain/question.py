@@ -41,6 +41,8 @@ class Question:
     topics: tuple[str, ...]
     code: str | None
     choices: tuple[Choice, ...]
+    solution_code: str | None = None
+    stem: str | None = None
 
     @property
     def has_choices(self) -> bool:

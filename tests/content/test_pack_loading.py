@@ -122,9 +122,42 @@ def test_quality_checks_find_each_problem(tmp_path):
     ]
     assert any("'short'" in f and "answer" in f and "words" in f for f in findings)
     assert any("'short'" in f and "key_points" in f for f in findings)
-    assert any("'coder'" in f and "needs a code snippet" in f for f in findings)
+    assert any("'coder'" in f and "needs code or solution_code" in f for f in findings)
     assert any("'broken-code'" in f and "does not compile" in f for f in findings)
     assert any("near-duplicate" in f for f in findings)
+
+
+def test_give_aways_in_a_multiple_choice_set_are_found(tmp_path):
+    printed = good_question(
+        id="printed",
+        prompt="What is the output size and parameter count of this convolution layer?",
+        code="print(112, 9472)  # 112 9472",
+    )
+    printed["choices"][0]["text"] = "112 x 112 x 64 output, 9,472 parameters"
+    stemless = good_question(id="stemless", prompt="A prompt about nothing in particular at all?")
+    del stemless["stem"]
+    absolute = good_question(id="absolute", prompt="Yet another prompt about other things?")
+    absolute["choices"][1]["text"] = "It always works on every dataset"
+    findings = [
+        str(finding)
+        for finding in check_pack(load_pack(pack_with(tmp_path, [printed, stemless, absolute])))
+    ]
+    assert any("'printed'" in f and "move it to solution_code" in f for f in findings)
+    assert any("'stemless'" in f and "one-line question" in f for f in findings)
+    assert any("'absolute'" in f and "absolute words" in f for f in findings)
+    solved = good_question(id="solved", prompt="Write code for this task, please?")
+    solved |= {"category": "coding", "solution_code": "print(112, 9472)"}
+    (tmp_path / "solved").mkdir()
+    assert check_pack(load_pack(pack_with(tmp_path / "solved", [solved]))) == []
+
+
+def test_the_shipped_give_aways_of_the_first_edition_are_found():
+    from bot.content.checks import gives_away
+
+    code = "v = beta * v + grad   # accumulate\nw = w - lr * v"
+    assert gives_away(code, "v = beta * v + grad, then w = w - lr * v")
+    assert gives_away("# 112 9472", "112 x 112 x 64 output, 9,472 parameters")
+    assert not gives_away("hours = [8, 23, 0]", "Sine and cosine place 23:00 next to 00:00")
 
 
 def test_balance_checks_flag_a_pack_where_a_is_always_right(tmp_path):

@@ -43,7 +43,7 @@ async def test_every_question_posts_and_reveals_within_slack_limits(fake):
         await chat.send_reveal(reveal)
 
     assert fake.violations == []
-    assert len(fake.called("chat.update")) == len(BANK.questions) == 274
+    assert len(fake.called("chat.update")) == len(BANK.questions) >= 450
     assert "&lt;!channel&gt;" in str(fake.thread(fake.posts()[0]["ts"]))
 
 
