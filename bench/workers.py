@@ -14,115 +14,26 @@ posts_expected=200 posts_made=<n> duplicates=<d> kills=<k> reveals_expected=200 
 from __future__ import annotations
 
 import asyncio
-import json
-import os
 import random
 import signal
-import socket
-import subprocess
 import sys
 import time
-import urllib.request
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bot.bootstrap import build_core  # noqa: E402
-from bot.clock import SystemClock  # noqa: E402
-from bot.config import Settings  # noqa: E402
-from bot.domain.identity import ChannelRef, MemberRef  # noqa: E402
-from bot.domain.schedule import Schedule  # noqa: E402
-from bot.services.access import Actor  # noqa: E402
-from bot.services.subscriptions import schedule_channel  # noqa: E402
-from bot.storage.database import Database  # noqa: E402
+from cluster import counts, drop, free_port, prepare, start_fake, start_worker
 
-POSTGRES = os.environ.get(
-    "QOTD_BENCH_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
-)
+from bot.domain.identity import ChannelRef
+from bot.domain.schedule import Schedule
+
 CHANNELS = 200
 WORKERS = 3
 MIN_KILLS = 3
-TOKEN = "xoxb-test-token"
-SECRET = "bench-signing-secret"
 TEAM = "TBENCH"
 DEADLINE = timedelta(minutes=6)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def start_fake(port: int) -> subprocess.Popen[str]:
-    fake = subprocess.Popen(
-        [sys.executable, "-m", "tests.slack.fake_api", "--port", str(port)],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    assert fake.stdout is not None
-    fake.stdout.readline()  # "fake Slack Web API: http://..."
-    return fake
-
-
-def counts(port: int) -> dict[str, dict[str, int]]:
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}/_qotd/posts", timeout=10) as response:
-        channels = json.load(response)["channels"]
-    return {
-        name: {"questions": data["questions"], "reveals": data["reveals"]}
-        for name, data in channels.items()
-    }
-
-
-async def prepare(schema: str, first_post: datetime) -> None:
-    """A fresh schema with 200 channels scheduled at the same local minute."""
-    admin = Database(POSTGRES)
-    async with admin.engine.begin() as connection:
-        await connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    await admin.dispose()
-    database = Database(POSTGRES, schema=schema)
-    await database.upgrade()
-    core = build_core(Settings(), database, clock=SystemClock())
-    schedule = Schedule.parse(f"{first_post:%H:%M}", "UTC", "daily", "after 1m")
-    actor = Actor(MemberRef("slack", "UADMIN", "admin"), is_admin=True)
-    for index in range(CHANNELS):
-        channel = ChannelRef("slack", TEAM, f"C{index:05d}")
-        await schedule_channel(core, channel, actor, schedule)
-    await database.dispose()
-
-
-async def drop(schema: str) -> None:
-    admin = Database(POSTGRES)
-    async with admin.engine.begin() as connection:
-        await connection.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-    await admin.dispose()
-
-
-def start_worker(fake_port: int, schema: str, log: Path) -> subprocess.Popen[bytes]:
-    environment = {
-        **os.environ,
-        "SLACK_BOT_TOKEN": TOKEN,
-        "SLACK_SIGNING_SECRET": SECRET,
-        "QOTD_SLACK_API_URL": f"http://127.0.0.1:{fake_port}/api/",
-        "QOTD_DATABASE_URL": POSTGRES,
-        "QOTD_DATABASE_SCHEMA": schema,
-        "QOTD_TICK_SECONDS": "1",
-        "QOTD_LEASE_SECONDS": "10",
-        "QOTD_LOG_LEVEL": "WARNING",
-    }
-    with log.open("ab") as output:
-        return subprocess.Popen(
-            [sys.executable, "-m", "bot", "run", "--slack-http", "--port", str(free_port())],
-            cwd=ROOT,
-            env=environment,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
 
 
 def main() -> None:
@@ -131,11 +42,15 @@ def main() -> None:
     now = datetime.now(UTC)
     # The next whole minute at least 20 s away, so every worker is up before the fan-out.
     first_post = (now + timedelta(seconds=80)).replace(second=0, microsecond=0)
-    asyncio.run(prepare(schema, first_post))
+    # 200 channels scheduled at the same local minute, each revealing a minute after its post.
+    channels = [ChannelRef("slack", TEAM, f"C{index:05d}") for index in range(CHANNELS)]
+    schedule = Schedule.parse(f"{first_post:%H:%M}", "UTC", "daily", "after 1m")
+    asyncio.run(prepare(schema, channels, schedule))
     fake_port = free_port()
     fake = start_fake(fake_port)
+    api_url = f"http://127.0.0.1:{fake_port}/api/"
     log = Path(f"/tmp/qotd-bench-workers-{schema}.log")
-    workers = [start_worker(fake_port, schema, log) for _ in range(WORKERS)]
+    workers = [start_worker(api_url, schema, log) for _ in range(WORKERS)]
     kills = 0
     started = time.monotonic()
     try:
@@ -153,7 +68,7 @@ def main() -> None:
                 workers[victim].wait()
                 kills += 1
                 time.sleep(rng.uniform(0.0, 2.0))
-                workers[victim] = start_worker(fake_port, schema, log)
+                workers[victim] = start_worker(api_url, schema, log)
             made = counts(fake_port)
             done = len(made) == CHANNELS and all(
                 c["questions"] >= 1 and c["reveals"] >= 1 for c in made.values()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, runtime_checkable
@@ -141,3 +143,23 @@ class FrontEnd(Protocol):
     async def close(self) -> None:
         """Disconnect and release resources; safe to call more than once."""
         ...
+
+
+class FenceLost(Exception):
+    """The worker no longer holds the lease of the post it is sending: stop, send nothing."""
+
+
+# Set by the core around each send of a post or reveal: says whether this worker still holds
+# the lease. Front ends whose client retries a request by itself (after a 5xx, a dropped
+# connection or a 429) check it before every retry, so a retry that waited through a pause
+# cannot send over the worker that took the post over.
+SEND_FENCE: ContextVar[Callable[[], Awaitable[bool]] | None] = ContextVar(
+    "qotd_send_fence", default=None
+)
+
+
+async def check_fence() -> None:
+    """Raise FenceLost when the current send's lease has been taken over."""
+    fence = SEND_FENCE.get()
+    if fence is not None and not await fence():
+        raise FenceLost()

@@ -36,7 +36,7 @@ def build_bolt(
         authorize=authorize,
         process_before_response=False,  # ack first, then the listener's slow work
     )
-    return SlackBolt(core, app, SlackChat(make_client(api_url, bot_token)))
+    return SlackBolt(core, app, SlackChat(make_client(api_url, bot_token)), signing_secret)
 
 
 def create_front_end(

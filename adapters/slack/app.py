@@ -20,6 +20,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryIntervalCalculator
 from slack_sdk.http_retry.jitter import RandomJitter
+from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import actions, commands, ids, schedule
@@ -37,25 +38,44 @@ from adapters.slack.identity import (
 )
 from adapters.slack.replies import text as as_message
 from bot.errors import StaleButton
-from bot.ports import Chat
+from bot.ports import Chat, check_fence
 from bot.services.context import Core
 
 log = logging.getLogger(__name__)
 Authorize = Callable[..., Awaitable[AuthorizeResult]]
 
 
+class _Fenced:
+    """Before a retry goes out (after its wait), check the send still holds its lease."""
+
+    async def prepare_for_next_attempt_async(self, **kwargs: Any) -> None:
+        await super().prepare_for_next_attempt_async(**kwargs)  # type: ignore[misc]
+        await check_fence()
+
+
+class _FencedRateLimit(_Fenced, AsyncRateLimitErrorRetryHandler):
+    pass
+
+
+class _FencedServerError(_Fenced, AsyncServerErrorRetryHandler):
+    pass
+
+
+class _FencedConnectionError(_Fenced, AsyncConnectionErrorRetryHandler):
+    pass
+
+
 def make_client(api_url: str, token: str | None) -> AsyncWebClient:
     """A Web API client that waits out 429s (Retry-After) and retries 5xx responses and
-    dropped connections with exponential backoff and jitter before giving up."""
+    dropped connections with exponential backoff and jitter before giving up; a retry of a
+    post or reveal first checks that this worker still holds the post's lease."""
     client = AsyncWebClient(token=token, base_url=api_url)
     # Not on by default in slack_sdk: without it a burst of posts fails with `ratelimited`.
-    client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=3))
+    client.retry_handlers.append(_FencedRateLimit(max_retry_count=3))
     backoff = BackoffRetryIntervalCalculator(backoff_factor=0.5, jitter=RandomJitter())
+    client.retry_handlers.append(_FencedServerError(max_retry_count=2, interval_calculator=backoff))
     client.retry_handlers.append(
-        AsyncServerErrorRetryHandler(max_retry_count=2, interval_calculator=backoff)
-    )
-    client.retry_handlers.append(
-        AsyncConnectionErrorRetryHandler(max_retry_count=2, interval_calculator=backoff)
+        _FencedConnectionError(max_retry_count=2, interval_calculator=backoff)
     )
     return client
 
@@ -79,9 +99,13 @@ class RecentIds:
 class SlackBolt:
     """qotd's listeners on one Bolt AsyncApp, and the Chat that posts with the bot token."""
 
-    def __init__(self, core: Core, app: AsyncApp, chat: SlackChat) -> None:
+    def __init__(
+        self, core: Core, app: AsyncApp, chat: SlackChat, signing_secret: str = ""
+    ) -> None:
         self.core = core
         self.app = app
+        # HTTP mode checks each request's signature before anything reads its body.
+        self.verifier = SignatureVerifier(signing_secret) if signing_secret else None
         self.chat = chat
         self.chats: dict[str, Chat] = {PLATFORM: chat}
         self._inflight: set[asyncio.Task[Any]] = set()

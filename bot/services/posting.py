@@ -8,7 +8,8 @@ date) key before anything is sent, and sending takes a short lease on the row.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import AsyncIterator, Iterable, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal
@@ -20,8 +21,10 @@ from bot.domain.post import Duty, Lease, Post, PostStatus
 from bot.domain.subscription import Subscription
 from bot.errors import NoOpenPost, QotdError
 from bot.ports import (
+    SEND_FENCE,
     Chat,
     ChatError,
+    FenceLost,
     FindsSent,
     OutgoingPost,
     OutgoingReveal,
@@ -206,7 +209,11 @@ async def send_post(core: Core, chats: Mapping[str, Chat], post: Post) -> bool |
     if not await _still_held(core, lease):
         return None
     try:
-        sent = await chat.send_question(outgoing)
+        async with _fenced(core, lease):
+            sent = await chat.send_question(outgoing)
+    except FenceLost:
+        _lost(lease)
+        return None
     except ChatError as error:
         await _fail(core, lease, subscription, error.reason, error.permanent)
         return False
@@ -240,6 +247,16 @@ async def _still_held(core: Core, lease: Lease) -> bool:
             lease.duty,
         )
     return held
+
+
+@asynccontextmanager
+async def _fenced(core: Core, lease: Lease) -> AsyncIterator[None]:
+    """Let the front end's own retries re-check the lease before each retry (see SEND_FENCE)."""
+    token = SEND_FENCE.set(lambda: _still_held(core, lease))
+    try:
+        yield
+    finally:
+        SEND_FENCE.reset(token)
 
 
 async def _already_sent(
@@ -383,7 +400,11 @@ async def reveal_post(core: Core, chats: Mapping[str, Chat], post: Post) -> bool
         if not already:
             if not await _still_held(core, lease):
                 return False
-            await chat.send_reveal(reveal)
+            async with _fenced(core, lease):
+                await chat.send_reveal(reveal)
+    except FenceLost:
+        _lost(lease)
+        return False
     except ChatError as error:
         await _fail(core, lease, subscription, error.reason, error.permanent)
         return False

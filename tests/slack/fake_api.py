@@ -7,6 +7,11 @@ Also usable on its own (benches, trying qotd by hand), serving until killed:
 
 It prints its Web API URL (set QOTD_SLACK_API_URL to it) and serves GET /_qotd/posts: every
 message per channel with its metadata, and how many questions and reveals each channel got.
+
+Test-only fault hooks for benches (bench/faults.py), all off by default: `--fail-questions` /
+`--fail-reveals` give some posts' sends transient 503s, `--send-delay` holds each question or
+reveal send before it is stored, `--announce-sends` prints one stdout line per such send, and
+a Web API URL of the form .../api/<tag>/ tags each call with who made it (see SendFaults).
 """
 
 from __future__ import annotations
@@ -14,8 +19,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import random
 import signal
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from itertools import count
 from typing import Any
@@ -35,6 +41,7 @@ class Call:
     method: str
     args: dict[str, Any]
     token: str | None
+    via: str | None = None  # the tag of a .../api/<tag>/ URL (benches: which worker called)
 
 
 @dataclass
@@ -65,16 +72,20 @@ class FakeSlack(Conversations, Files):
     uploads: dict[str, dict[str, Any]] = field(default_factory=dict)
     # The status auth.test answers with when the token is wrong (Slack: 200 + invalid_auth).
     auth_status: int = 200
+    # Test-only fault hooks for benches; None (the default) changes nothing.
+    send_faults: SendFaults | None = None
 
     # -- lifetime ---------------------------------------------------------------------------
 
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> FakeSlack:
         app = web.Application(client_max_size=20 * 1024 * 1024)
         app.router.add_route("*", "/api/{method}", self._api)
+        app.router.add_route("*", "/api/{via}/{method}", self._api)  # a tagged caller (benches)
         app.router.add_post("/response/{key}", self._response_url)
         app.router.add_post("/upload/{file_id}", self.upload)
         app.router.add_get("/socket", self._socket)
         app.router.add_get("/_qotd/posts", self._posts_json)
+        app.router.add_get("/_qotd/faults", self._faults_json)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, host, port)
@@ -145,7 +156,8 @@ class FakeSlack(Conversations, Files):
         args = await _args(request)
         auth = request.headers.get("Authorization", "")
         token = auth.removeprefix("Bearer ") if auth else args.get("token")
-        self.calls.append(Call(method, args, token))
+        via = request.match_info.get("via")
+        self.calls.append(Call(method, args, token, via))
         if self._failures.get(method):
             failure = self._failures[method].pop(0)
             headers = (
@@ -165,6 +177,8 @@ class FakeSlack(Conversations, Files):
         handler = getattr(self, "_" + method.replace(".", "_"), None)
         if handler is None:
             return web.json_response({"ok": False, "error": "unknown_method"})
+        if self.send_faults is not None and method == "chat.postMessage":
+            return await self.send_faults.send(args, via, handler)
         result: dict[str, Any] = handler(args)
         return web.json_response(result)
 
@@ -254,6 +268,10 @@ class FakeSlack(Conversations, Files):
     async def _posts_json(self, _: web.Request) -> web.Response:
         return web.json_response({**self.snapshot(), "responses": self.responses()})
 
+    async def _faults_json(self, _: web.Request) -> web.Response:
+        faults = self.send_faults
+        return web.json_response(faults.report() if faults else {})
+
     # -- Socket Mode ------------------------------------------------------------------------
 
     async def _socket(self, request: web.Request) -> web.WebSocketResponse:
@@ -266,6 +284,85 @@ class FakeSlack(Conversations, Files):
             if message.type == WSMsgType.TEXT:
                 self.socket_acks.append(json.loads(message.data))
         return ws
+
+
+# -- test-only fault hooks (benches) ------------------------------------------------------------
+
+
+_SERVICE_UNAVAILABLE = {"ok": False, "error": "service_unavailable"}
+
+
+@dataclass
+class SendFaults:
+    """Test-only: transient failures and delays on qotd's question and reveal sends.
+
+    A send is a chat.postMessage carrying qotd's message metadata (its event_type names the
+    kind: qotd_post or qotd_reveal). For each (kind, post) the fake decides once, from the
+    seed, whether that post's sends fail: a share `rates[kind]` of posts gets a burst of
+    `burst` consecutive HTTP 503s (nothing stored), then its sends succeed. With `lost_reply`,
+    that share of posts has its first successful send stored and still answered with a 503
+    (the reply was lost: retrying it makes a visible duplicate). `delay` holds every send
+    before it is stored (the request is in flight); `announce` prints one stdout line per
+    send: `send <via> <kind> <post_id> <ok|503|lost>`.
+    """
+
+    rates: dict[str, float] = field(default_factory=dict)
+    burst: tuple[int, int] = (1, 4)
+    lost_reply: float = 0.0
+    delay: float = 0.0
+    announce: bool = False
+    seed: int = 0
+    injected: Counter[str] = field(default_factory=Counter)
+    sent: Counter[str] = field(default_factory=Counter)
+    _plans: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+
+    async def send(self, args: dict[str, Any], via: str | None, handler: Any) -> web.Response:
+        kind, post_id = _send_kind(args)
+        if kind is None:
+            return web.json_response(handler(args))
+        plan = self._plans.get((kind, post_id))
+        if plan is None:
+            plan = self._plans[(kind, post_id)] = self._plan(kind, post_id)
+        outcome = plan.pop(0) if plan else "ok"
+        if self.announce:
+            print(f"send {via or '-'} {kind} {post_id} {outcome}", flush=True)
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        if outcome == "503":
+            self.injected[f"{kind} 503"] += 1
+            return web.json_response(_SERVICE_UNAVAILABLE, status=503)
+        result: dict[str, Any] = handler(args)
+        if result.get("ok"):
+            self.sent[kind] += 1
+        if outcome == "lost" and result.get("ok"):
+            self.injected[f"{kind} lost reply"] += 1
+            return web.json_response(_SERVICE_UNAVAILABLE, status=503)
+        return web.json_response(result)
+
+    def _plan(self, kind: str, post_id: str) -> list[str]:
+        rng = random.Random(f"{self.seed}:{kind}:{post_id}")
+        plan = []
+        if rng.random() < self.rates.get(kind, 0.0):
+            plan += ["503"] * rng.randint(*self.burst)
+        if rng.random() < self.lost_reply:
+            plan.append("lost")
+        return plan
+
+    def report(self) -> dict[str, Any]:
+        return {"injected": dict(self.injected), "sent": dict(self.sent)}
+
+
+def _send_kind(args: dict[str, Any]) -> tuple[str | None, str]:
+    """(event_type, post_id) of a message carrying qotd's metadata; (None, "") otherwise."""
+    data = args.get("metadata")
+    if isinstance(data, str):
+        try:
+            data = json.loads(data)
+        except ValueError:
+            return None, ""
+    if not isinstance(data, dict) or not isinstance(data.get("event_payload"), dict):
+        return None, ""
+    return str(data.get("event_type")), str(data["event_payload"].get("post_id"))
 
 
 async def _args(request: web.Request) -> dict[str, Any]:
@@ -285,9 +382,11 @@ def _json(value: Any) -> dict[str, Any]:
     return json.loads(value) if isinstance(value, str) else dict(value or {})
 
 
-async def serve(host: str, port: int, token: str, admins: list[str]) -> None:
+async def serve(
+    host: str, port: int, token: str, admins: list[str], faults: SendFaults | None = None
+) -> None:
     """Run the fake until SIGINT/SIGTERM, printing its Web API URL first."""
-    fake = FakeSlack(token=token)
+    fake = FakeSlack(token=token, send_faults=faults)
     for user in admins:
         fake.users[user] = {"id": user, "name": user.lower(), "is_admin": True}
     await fake.start(host, port)
@@ -312,8 +411,33 @@ def main() -> None:
     parser.add_argument(
         "--admin", action="append", default=[], help="a user id users.info calls an admin"
     )
+    hooks = parser.add_argument_group("test-only fault hooks (benches; all off by default)")
+    hooks.add_argument("--fail-questions", type=float, default=0.0, metavar="SHARE")
+    hooks.add_argument("--fail-reveals", type=float, default=0.0, metavar="SHARE")
+    hooks.add_argument("--fail-burst", default="1-4", metavar="MIN-MAX")
+    hooks.add_argument("--lost-reply", type=float, default=0.0, metavar="SHARE")
+    hooks.add_argument("--send-delay", type=float, default=0.0, metavar="SECONDS")
+    hooks.add_argument("--announce-sends", action="store_true")
+    hooks.add_argument("--seed", type=int, default=0)
     options = parser.parse_args()
-    asyncio.run(serve(options.host, options.port, options.token, options.admin))
+    faults = None
+    if (
+        options.fail_questions
+        or options.fail_reveals
+        or options.lost_reply
+        or options.send_delay
+        or options.announce_sends
+    ):
+        low, _, high = options.fail_burst.partition("-")
+        faults = SendFaults(
+            rates={"qotd_post": options.fail_questions, "qotd_reveal": options.fail_reveals},
+            burst=(int(low), int(high or low)),
+            lost_reply=options.lost_reply,
+            delay=options.send_delay,
+            announce=options.announce_sends,
+            seed=options.seed,
+        )
+    asyncio.run(serve(options.host, options.port, options.token, options.admin, faults))
 
 
 if __name__ == "__main__":

@@ -105,3 +105,28 @@ async def test_a_reveal_whose_post_was_deleted_goes_to_the_channel(slack):
 
     last = slack.fake.called("chat.postMessage")[-1].args
     assert "thread_ts" not in last and "Answer · Day 1" in str(last)
+
+
+async def test_a_retry_after_a_5xx_is_not_sent_once_the_lease_was_taken_over(slack):
+    """slack_sdk retries a 5xx by itself after a wait: a worker paused in that wait must
+    not send over the worker that took the post over (the retry re-checks the lease)."""
+    from datetime import UTC, datetime
+
+    from bot.ports import SEND_FENCE, FenceLost, OutgoingPost
+
+    await _schedule(slack)
+    slack.fake.fail("chat.postMessage", "internal_error", status=503)
+    question = slack.core.library.pack(slack.core.default_pack).questions[0]
+    post = OutgoingPost(1, CHANNEL_REF, question, 1, datetime(2026, 3, 3, 17, tzinfo=UTC), "UTC")
+
+    async def taken_over() -> bool:
+        return False
+
+    token = SEND_FENCE.set(taken_over)
+    try:
+        with pytest.raises(FenceLost):
+            await slack.bolt.chat.send_question(post)
+    finally:
+        SEND_FENCE.reset(token)
+    assert len(slack.fake.called("chat.postMessage")) == 1  # the failed first try only
+    assert slack.fake.posts() == []
