@@ -145,21 +145,22 @@ class FrontEnd(Protocol):
         ...
 
 
-class FenceLost(Exception):
-    """The worker no longer holds the lease of the post it is sending: stop, send nothing."""
-
-
 # Set by the core around each send of a post or reveal: says whether this worker still holds
 # the lease. Front ends whose client retries a request by itself (after a 5xx, a dropped
-# connection or a 429) check it before every retry, so a retry that waited through a pause
-# cannot send over the worker that took the post over.
+# connection or a 429) ask `send_still_ours` after each wait, so a retry that waited through
+# a pause or a network cut cannot send over the worker that took the post over.
 SEND_FENCE: ContextVar[Callable[[], Awaitable[bool]] | None] = ContextVar(
     "qotd_send_fence", default=None
 )
 
 
-async def check_fence() -> None:
-    """Raise FenceLost when the current send's lease has been taken over."""
+async def send_still_ours() -> bool:
+    """Whether the current send may go out again; when the lease cannot even be checked (the
+    database does not answer), the answer is no: a retry is never worth a duplicate."""
     fence = SEND_FENCE.get()
-    if fence is not None and not await fence():
-        raise FenceLost()
+    if fence is None:
+        return True
+    try:
+        return await fence()
+    except Exception:
+        return False

@@ -38,7 +38,7 @@ from adapters.slack.identity import (
 )
 from adapters.slack.replies import text as as_message
 from bot.errors import StaleButton
-from bot.ports import Chat, check_fence
+from bot.ports import Chat, send_still_ours
 from bot.services.context import Core
 
 log = logging.getLogger(__name__)
@@ -46,11 +46,13 @@ Authorize = Callable[..., Awaitable[AuthorizeResult]]
 
 
 class _Fenced:
-    """Before a retry goes out (after its wait), check the send still holds its lease."""
+    """Before a retry goes out (after its wait), check the send still holds its lease; if
+    not, the retry is called off and the client reports the failure it had."""
 
     async def prepare_for_next_attempt_async(self, **kwargs: Any) -> None:
         await super().prepare_for_next_attempt_async(**kwargs)  # type: ignore[misc]
-        await check_fence()
+        if not await send_still_ours():
+            kwargs["state"].next_attempt_requested = False
 
 
 class _FencedRateLimit(_Fenced, AsyncRateLimitErrorRetryHandler):

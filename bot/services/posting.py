@@ -24,7 +24,6 @@ from bot.ports import (
     SEND_FENCE,
     Chat,
     ChatError,
-    FenceLost,
     FindsSent,
     OutgoingPost,
     OutgoingReveal,
@@ -211,9 +210,6 @@ async def send_post(core: Core, chats: Mapping[str, Chat], post: Post) -> bool |
     try:
         async with _fenced(core, lease):
             sent = await chat.send_question(outgoing)
-    except FenceLost:
-        _lost(lease)
-        return None
     except ChatError as error:
         await _fail(core, lease, subscription, error.reason, error.permanent)
         return False
@@ -402,9 +398,6 @@ async def reveal_post(core: Core, chats: Mapping[str, Chat], post: Post) -> bool
                 return False
             async with _fenced(core, lease):
                 await chat.send_reveal(reveal)
-    except FenceLost:
-        _lost(lease)
-        return False
     except ChatError as error:
         await _fail(core, lease, subscription, error.reason, error.permanent)
         return False
