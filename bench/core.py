@@ -30,7 +30,7 @@ import aiosqlite
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.bootstrap import build_core, settle_heap  # noqa: E402
+from bot.bootstrap import build_core  # noqa: E402
 from bot.clock import ManualClock  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.content.loader import Library, Pack  # noqa: E402
@@ -286,7 +286,6 @@ async def main() -> None:
         await database.upgrade()
         clock = ManualClock(START)
         core = build_core(Settings(), database, clock=clock)
-        settle_heap()  # as `qotd run` does once it has started
 
         sequential = await service_throughput(core, clock, ChannelRef("bench", "g", "seq"), 1000, 1)
         print(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import os
 import socket
 from collections.abc import AsyncIterator
@@ -60,14 +59,6 @@ def build_core(
     return core
 
 
-def settle_heap() -> None:
-    """Move what start-up loaded (the question bank, migrations, libraries) out of the
-    collector's way: it lives as long as the process, and scanning it in every full
-    collection would pause the event loop in the middle of an answer burst."""
-    gc.collect()
-    gc.freeze()
-
-
 @asynccontextmanager
 async def open_core(
     settings: Settings,
@@ -98,7 +89,6 @@ async def open_core(
                 interval=timedelta(seconds=settings.tick_seconds),
                 started_at=core.clock.now(),
             )
-            settle_heap()
             yield core
         finally:
             await database.dispose()
