@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import timedelta
 from itertools import count
 from typing import Any
@@ -11,10 +14,12 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 
 from adapters.slack import SlackBolt, build_bolt
+from adapters.slack.runner import SlackFrontEnd
 from bot.clock import ManualClock
 from bot.domain.identity import ChannelRef
 from bot.services import timeline
 from bot.services.context import Core
+from tests.processes import WORK_LIMIT, deadline
 from tests.slack import signing
 from tests.slack.checks import text_of
 from tests.slack.fake_api import BOT_USER, TEAM, TOKEN, FakeSlack
@@ -137,3 +142,17 @@ class SlackHarness:
         clock = self.core.clock
         assert isinstance(clock, ManualClock)
         await timeline.advance_to(self.core, self.chats, clock, clock.now() + delta)
+
+
+@asynccontextmanager
+async def serving(slack: SlackHarness) -> AsyncIterator[str]:
+    """The front end's own HTTP server on a free local port; yields /slack/events' URL."""
+    front_end = SlackFrontEnd(slack.bolt, http=True, port=0, host="127.0.0.1")
+    task = asyncio.create_task(front_end.run())
+    async with deadline(WORK_LIMIT, "the Slack front end to serve HTTP"):
+        await front_end.ready.wait()
+    try:
+        yield f"http://127.0.0.1:{front_end.port_bound}/slack/events"
+    finally:
+        await front_end.close()
+        await task

@@ -3,35 +3,18 @@ signature fails, so a megabyte of junk per request must come out as one short DE
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 
 import aiohttp
 import pytest
 
-from adapters.slack.runner import SlackFrontEnd
 from tests.processes import WORK_LIMIT, deadline
 from tests.slack import signing
-from tests.slack.harness import SlackHarness
+from tests.slack.harness import SlackHarness, serving
 
 MARK = "JUNKBODY"
 JUNK = (MARK + "x" * 990) * 1000  # 1 MB, under aiohttp's 1 MiB request limit
 LONGEST_LINE = 500  # a log line with its time, level and source, and a short message
-
-
-@asynccontextmanager
-async def serving(slack: SlackHarness) -> AsyncIterator[str]:
-    front_end = SlackFrontEnd(slack.bolt, http=True, port=0, host="127.0.0.1")
-    task = asyncio.create_task(front_end.run())
-    async with deadline(WORK_LIMIT, "the Slack front end to serve HTTP"):
-        await front_end.ready.wait()
-    try:
-        yield f"http://127.0.0.1:{front_end.port_bound}/slack/events"
-    finally:
-        await front_end.close()
-        await task
 
 
 async def send_junk(url: str, body: str, content_type: str) -> int:

@@ -11,26 +11,17 @@ import aiohttp
 import pytest
 
 from adapters.slack import commands
-from adapters.slack.runner import SlackFrontEnd
 from bot.services.subscriptions import channel_status
 from tests.processes import WORK_LIMIT, deadline
 from tests.slack import signing
 from tests.slack.fake_api import BOT_USER, TEAM
-from tests.slack.harness import CHANNEL_REF, SlackHarness
+from tests.slack.harness import CHANNEL_REF, SlackHarness, serving
 
 
 @pytest.fixture
 async def server(slack: SlackHarness) -> AsyncIterator[str]:
-    """The front end's own HTTP server on a free local port; yields /slack/events' URL."""
-    front_end = SlackFrontEnd(slack.bolt, http=True, port=0, host="127.0.0.1")
-    task = asyncio.create_task(front_end.run())
-    async with deadline(WORK_LIMIT, "the Slack front end to serve HTTP"):
-        await front_end.ready.wait()
-    try:
-        yield f"http://127.0.0.1:{front_end.port_bound}/slack/events"
-    finally:
-        await front_end.close()
-        await task
+    async with serving(slack) as url:
+        yield url
 
 
 async def _post(url: str, body: str, headers: dict[str, str]) -> int:
