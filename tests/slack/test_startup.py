@@ -4,7 +4,6 @@ says whether the database answers."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -23,7 +22,7 @@ from bot.config import Settings
 from bot.errors import QotdError
 from tests.processes import WORK_LIMIT, deadline
 from tests.slack.fake_api import FakeSlack
-from tests.slack.harness import SlackHarness
+from tests.slack.harness import SlackHarness, serving
 
 DEAD = "xoxb-0000-dead-TOKEN-never-logged"
 
@@ -82,15 +81,9 @@ async def test_a_refused_app_token_stops_socket_mode_naming_slack_app_token(slac
 
 @asynccontextmanager
 async def _serving(slack: SlackHarness) -> AsyncIterator[str]:
-    front_end = SlackFrontEnd(slack.bolt, http=True, port=0, host="127.0.0.1")
-    task = asyncio.create_task(front_end.run())
-    async with deadline(WORK_LIMIT, "the Slack front end to serve HTTP"):
-        await front_end.ready.wait()
-    try:
-        yield f"http://127.0.0.1:{front_end.port_bound}/healthz"
-    finally:
-        await front_end.close()
-        await task
+    """The front end's HTTP server; yields its /healthz URL."""
+    async with serving(slack) as events_url:
+        yield events_url.replace("/slack/events", "/healthz")
 
 
 async def _get(url: str) -> tuple[int, dict[str, Any]]:
