@@ -94,13 +94,16 @@ class PostRepository:
             )
             .returning(*posts.c)
         )
-        try:
-            async with self._connection.begin_nested():
-                row = (await self._connection.execute(statement)).first()
-        except DBAPIError as error:
-            if is_lock_timeout(error):
-                return None  # a stalled worker holds the row in an open transaction
-            raise
+        if self._connection.dialect.name == "sqlite":  # one writer at a time: no row locks
+            row = (await self._connection.execute(statement)).first()
+        else:
+            try:  # a savepoint, so a lock timeout leaves the transaction usable
+                async with self._connection.begin_nested():
+                    row = (await self._connection.execute(statement)).first()
+            except DBAPIError as error:
+                if is_lock_timeout(error):
+                    return None  # a stalled worker holds the row in an open transaction
+                raise
         if row is None:
             return None
         attempt = row.attempts if duty is Duty.SEND else row.reveal_attempts
