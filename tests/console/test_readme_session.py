@@ -46,7 +46,8 @@ def clock_line(instant: datetime) -> str:
     return f"Clock: {local:%a} {local.day} {local:%b %H:%M} {local.tzname()}"
 
 
-def play(tmp_path: Path, start: datetime) -> str:
+def play(tmp_path: Path, start: datetime | None, script: str | None = None) -> str:
+    """Run `qotd console` on this folder's database (the README session unless `script`)."""
     environment = {
         **os.environ,
         "QOTD_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'readme.db'}",
@@ -55,8 +56,14 @@ def play(tmp_path: Path, start: datetime) -> str:
     for name in ("QOTD_CONTENT_DIR", "QOTD_DEFAULT_PACK", "QOTD_CONSOLE_START"):
         environment.pop(name, None)
     result = subprocess.run(
-        [sys.executable, "-m", "bot", "console", "--start", start.isoformat()],
-        input=readme_session(),
+        [
+            sys.executable,
+            "-m",
+            "bot",
+            "console",
+            *(["--start", start.isoformat()] if start else []),
+        ],
+        input=readme_session() if script is None else script,
         capture_output=True,
         text=True,
         cwd=tmp_path,
@@ -128,21 +135,8 @@ def test_the_readme_first_session_plays_as_promised(tmp_path, start):
 def test_a_restart_resumes_the_saved_clock(tmp_path):
     start = STARTS["evening"]
     play(tmp_path, start)
-    environment = {
-        **os.environ,
-        "QOTD_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'readme.db'}",
-    }
-    environment.pop("QOTD_CONSOLE_START", None)
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "console"],
-        input="status\nnext\n",
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env=environment,
-        timeout=120,
-    )
+    out = play(tmp_path, None, "status\nnext\n")  # no --start: the saved clock
     day2 = next_weekday_post(next_weekday_post(start))
     # The clock resumed at Day 2's post: the next event is Day 2's reveal, not a day in the past.
-    assert f"{clock_line(day2 + timedelta(hours=8))}: reveal" in result.stdout
-    assert "== Answer · Day 2 ==" in result.stdout
+    assert f"{clock_line(day2 + timedelta(hours=8))}: reveal" in out
+    assert "== Answer · Day 2 ==" in out
