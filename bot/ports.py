@@ -52,6 +52,9 @@ class OutgoingReveal:
     message_ref: str | None
     thread_ref: str | None
     results: Results
+    # A reveal too long for one message goes out as several; a retry after a failure part-way
+    # starts at the first message not on the platform yet.
+    first_part: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,12 +84,19 @@ class ChatError(Exception):
 
     `permanent` errors (missing permission, deleted channel, revoked token) pause the
     subscription with `reason` shown by `status`; others are retried on the next tick.
+    `parts_sent` says how many messages of a several-message reveal are on the platform
+    (counting the ones sent before `first_part`), so the retry starts after them.
     """
 
-    def __init__(self, reason: str, *, permanent: bool) -> None:
+    def __init__(self, reason: str, *, permanent: bool, parts_sent: int = 0) -> None:
         super().__init__(reason)
         self.reason = reason
         self.permanent = permanent
+        self.parts_sent = parts_sent
+
+    def after_parts(self, parts_sent: int) -> ChatError:
+        """The same failure, noting that `parts_sent` messages of the reveal went out."""
+        return ChatError(self.reason, permanent=self.permanent, parts_sent=parts_sent)
 
 
 class Chat(Protocol):
@@ -100,7 +110,9 @@ class Chat(Protocol):
         ...
 
     async def send_reveal(self, reveal: OutgoingReveal) -> None:
-        """Post the reveal (in the thread or as a reply) and mark the question closed."""
+        """Post the reveal's messages from `reveal.first_part` on (in the thread or as a
+        reply) and mark the question closed; on a failure part-way, raise ChatError with
+        `parts_sent`."""
         ...
 
 
@@ -116,8 +128,9 @@ class FindsSent(Protocol):
         """The already-posted question for this post id, if the channel has it."""
         ...
 
-    async def find_reveal(self, reveal: OutgoingReveal) -> bool:
-        """Whether the reveal for this post id is already in the channel or thread."""
+    async def find_reveal(self, reveal: OutgoingReveal) -> int:
+        """How many of the reveal's messages are already in the channel or thread (0: none).
+        The messages go out in order, so this is one more than the last part found."""
         ...
 
 

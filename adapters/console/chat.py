@@ -23,7 +23,8 @@ class ConsoleChat:
         return SentPost(message_ref=f"console:{post.post_id}")
 
     async def send_reveal(self, reveal: OutgoingReveal) -> None:
-        self._write(render.reveal(reveal))
+        if reveal.first_part == 0:  # the console prints a reveal as one message
+            self._write(render.reveal(reveal))
 
     async def send_nudge(self, nudge: OutgoingNudge) -> None:
         self._write(render.nudge(nudge))

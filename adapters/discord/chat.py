@@ -117,18 +117,25 @@ class DiscordChat:
             extra["reference"] = target.get_partial_message(int(reveal.message_ref)).to_reference(
                 fail_if_not_exists=False
             )
-        async with self._platform_errors(channel_id, "post the answer"):
-            for part, batch in enumerate(pack_embeds(embeds)):
-                if part == 0 and reveal.results.written:
-                    extra["view"] = rate_view(reveal.post_id)
-                await self._pacer.wait()
-                await target.send(
-                    embeds=batch,
-                    **extra,
-                    allowed_mentions=discord.AllowedMentions.none(),
-                    nonce=markers.reveal_nonce(reveal.post_id, part),
-                )
-                extra.pop("view", None)
+        link = render.reveal_link(reveal)
+        parts = pack_embeds(embeds)
+        for part in range(reveal.first_part, len(parts)):
+            batch = parts[part]
+            if part and link:  # how a retry tells which parts went out
+                batch[0].url = markers.part_link(link, part)
+            if part == 0 and reveal.results.written:
+                extra["view"] = rate_view(reveal.post_id)
+            try:
+                async with self._platform_errors(channel_id, "post the answer"):
+                    await target.send(
+                        embeds=batch,
+                        **extra,
+                        allowed_mentions=discord.AllowedMentions.none(),
+                        nonce=markers.reveal_nonce(reveal.post_id, part),
+                    )
+            except ChatError as error:
+                raise error.after_parts(part) from error
+            extra.pop("view", None)
         await self._close_original(reveal)
 
     async def _close_original(self, reveal: OutgoingReveal) -> None:
@@ -166,16 +173,19 @@ class DiscordChat:
             thread_ref = await self._open_thread(found, post)
         return SentPost(message_ref=str(found.id), thread_ref=thread_ref)
 
-    async def find_reveal(self, reveal: OutgoingReveal) -> bool:
-        """Whether an earlier attempt posted this reveal (in the thread, or in the channel)."""
+    async def find_reveal(self, reveal: OutgoingReveal) -> int:
+        """How many of the reveal's messages an earlier attempt posted (in the thread, or in
+        the channel): one more than the last part found."""
         channel_id = int(reveal.channel.channel_id)
         target = self._channel(int(reveal.thread_ref or channel_id), reveal.channel.group_id)
         link = render.reveal_link(reveal)
+        found = -1
         async with self._platform_errors(channel_id, "look for an earlier answer"):
             async for message in target.history(limit=HISTORY):
-                if markers.is_reveal(message, reveal.post_id, link, self._bot_id()):
-                    return True
-        return False
+                part = markers.reveal_part(message, reveal.post_id, link, self._bot_id())
+                if part is not None:
+                    found = max(found, part)
+        return found + 1
 
     async def send_nudge(self, nudge: OutgoingNudge) -> None:
         """The member's daily reminder, as a direct message."""

@@ -5,7 +5,8 @@ things keep the retry from posting twice: each send carries a nonce derived from
 with `enforce_nonce` (Discord returns the existing message for a repeat within a few
 minutes), and `DiscordChat.find_*` look through recent history for the markers below, which
 survive any delay: the post's button ids, and the reveal's rating-button ids or its title link
-back to the question.
+back to the question (a follow-up message of a long reveal links back with `#part-N`, so a
+retry resumes after the last part that went out).
 """
 
 from __future__ import annotations
@@ -107,10 +108,26 @@ def is_question(message: discord.Message, post_id: int, bot_id: int) -> bool:
     )
 
 
-def is_reveal(message: discord.Message, post_id: int, link: str | None, bot_id: int) -> bool:
-    """Whether the bot posted this message as the reveal of `post_id`."""
+def part_link(link: str, part: int) -> str:
+    """The link a reveal's `part`-th follow-up message carries on its first embed."""
+    return f"{link}#part-{part + 1}" if part else link
+
+
+def reveal_part(
+    message: discord.Message, post_id: int, link: str | None, bot_id: int
+) -> int | None:
+    """Which of the reveal of `post_id`'s messages this is, if the bot posted it as one."""
     if message.author.id != bot_id:
-        return False
+        return None
     if any(custom_id.startswith(rate_id(post_id, "")) for custom_id in custom_ids(message)):
-        return True
-    return link is not None and any(embed.url == link for embed in message.embeds)
+        return 0
+    if link is None or not message.embeds:
+        return None
+    url = message.embeds[0].url or ""
+    if url == link:
+        return 0
+    prefix = f"{link}#part-"
+    number = url.removeprefix(prefix)
+    if url.startswith(prefix) and number.isdecimal() and 1 < int(number) <= 100:
+        return int(number) - 1
+    return None

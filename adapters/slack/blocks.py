@@ -178,12 +178,12 @@ def reveal_messages(reveal: OutgoingReveal) -> list[Message]:
     blocks += written_answers(reveal.results)
     if reveal.results.written:
         blocks += rating_buttons(reveal.post_id)
-    first, *rest = paginate(
-        f"Answer · Day {reveal.day_number}: {summary(reveal.results)}",
-        blocks,
-    )
-    # Only the first message is marked: finding it means the reveal went out.
-    return [replace(first, metadata=ids.metadata(ids.REVEAL_EVENT, reveal.post_id)), *rest]
+    messages = paginate(f"Answer · Day {reveal.day_number}: {summary(reveal.results)}", blocks)
+    # Each message is marked with its place, so a retry resumes after the last one sent.
+    return [
+        replace(message, metadata=ids.metadata(ids.REVEAL_EVENT, reveal.post_id, part))
+        for part, message in enumerate(messages)
+    ]
 
 
 RATINGS = ("again", "hard", "good", "easy")

@@ -43,8 +43,6 @@ PERMANENT = {
     },
 }
 NETWORK_ERRORS = (aiohttp.ClientError, TimeoutError)
-# A reply in a thread whose parent message is gone: post in the channel instead.
-_PARENT_GONE = {"thread_not_found", "message_not_found"}
 
 
 def chat_error(error: Exception) -> ChatError:
@@ -86,26 +84,33 @@ class SlackChat:
         return SentPost(message_ref=ts, thread_ref=ts)
 
     async def send_reveal(self, reveal: OutgoingReveal) -> None:
-        """Post the reveal in the post's thread, then mark the post closed."""
+        """Post the reveal's messages in the post's thread (from the first not yet posted),
+        then mark the post closed."""
         channel = reveal.channel.channel_id
         parent = reveal.thread_ref or reveal.message_ref
-        first, *rest = reveal_messages(reveal)
+        messages = reveal_messages(reveal)
+        for part in range(reveal.first_part, len(messages)):
+            try:
+                parent = await self._post_in_thread(channel, messages[part], parent)
+            except ChatError as error:
+                raise error.after_parts(part) from error
+        await self._close(reveal)
+
+    async def _post_in_thread(
+        self, channel: str, message: Message, parent: str | None
+    ) -> str | None:
+        """Post in the thread under `parent`, or in the channel once the parent is deleted;
+        returns where the next message goes."""
         try:
-            await self._post(channel, first, thread_ts=parent)
+            await self._post(channel, message, thread_ts=parent)
+            return parent
         except SlackApiError as error:
-            if parent is None or error.response.get("error") not in _PARENT_GONE:
+            if parent is None or error.response.get("error") not in lookup.PARENT_GONE:
                 raise chat_error(error) from error
-            parent = None  # the post was deleted: reveal in the channel itself
-            await _call(self._post(channel, first))
         except NETWORK_ERRORS as error:
             raise chat_error(error) from error
-        for message in rest:
-            try:
-                await self._post(channel, message, thread_ts=parent)
-            except (SlackApiError, *NETWORK_ERRORS) as error:
-                log.warning("reveal of post=%s only partly posted: %s", reveal.post_id, error)
-                break
-        await self._close(reveal)
+        await _call(self._post(channel, message))
+        return None
 
     async def _close(self, reveal: OutgoingReveal) -> None:
         if reveal.message_ref is None:
@@ -137,36 +142,33 @@ class SlackChat:
             return None
         return SentPost(message_ref=ts, thread_ref=ts if post.thread else None)
 
-    async def find_reveal(self, reveal: OutgoingReveal) -> bool:
-        """Whether the reveal is already in the thread (or the channel); if so, finish the
-        crashed attempt's last step and mark the post closed."""
+    async def find_reveal(self, reveal: OutgoingReveal) -> int:
+        """How many of the reveal's messages an earlier attempt posted in the thread (or,
+        when there is no thread or its parent was deleted, in the channel)."""
         try:
-            found = await self._find_reveal(reveal)
+            return await self._reveal_parts(reveal)
         except SlackApiError as error:
             if lookup.cannot_look(error):
-                return False
+                return 0
             raise chat_error(error) from error
         except NETWORK_ERRORS as error:
             raise chat_error(error) from error
-        if found:
-            await self._close(reveal)
-        return found
 
-    async def _find_reveal(self, reveal: OutgoingReveal) -> bool:
+    async def _reveal_parts(self, reveal: OutgoingReveal) -> int:
         channel = reveal.channel.channel_id
         parent = reveal.thread_ref or reveal.message_ref
+        in_thread = 0
         if parent is not None:
             try:
-                ts = await lookup.in_thread(
-                    self.client, channel, parent, ids.REVEAL_EVENT, reveal.post_id
-                )
-                return ts is not None
+                in_thread = await lookup.reveal_parts(self.client, channel, parent, reveal.post_id)
             except SlackApiError as error:
                 if error.response.get("error") not in lookup.PARENT_GONE:
                     raise
-        # No thread, or its parent was deleted: the reveal went to the channel itself.
-        found = await lookup.in_history(self.client, channel, ids.REVEAL_EVENT, reveal.post_id)
-        return found is not None
+        # Parts after the parent was deleted went to the channel itself.
+        if parent is None or in_thread < len(reveal_messages(reveal)):
+            in_channel = await lookup.reveal_parts(self.client, channel, None, reveal.post_id)
+            return max(in_thread, in_channel)
+        return in_thread
 
     async def send_nudge(self, nudge: OutgoingNudge) -> None:
         """The member's daily reminder, by DM."""

@@ -87,9 +87,19 @@ POST_EVENT = "qotd_post"
 REVEAL_EVENT = "qotd_reveal"
 
 
-def metadata(event_type: str, post_id: int) -> dict[str, Any]:
-    """The `metadata` of a question or reveal message."""
-    return {"event_type": event_type, "event_payload": {"post_id": post_id}}
+def metadata(event_type: str, post_id: int, part: int = 0) -> dict[str, Any]:
+    """The `metadata` of a question or reveal message (`part`: which of a reveal's messages)."""
+    payload: dict[str, Any] = {"post_id": post_id}
+    if part:
+        payload["part"] = part
+    return {"event_type": event_type, "event_payload": payload}
+
+
+def part(message: Mapping[str, Any]) -> int:
+    """Which of a reveal's messages this is (0, the first, when the metadata does not say)."""
+    payload = message["metadata"]["event_payload"]
+    value = payload.get("part", 0)
+    return value if type(value) is int and 0 <= value < 1000 else 0
 
 
 def carries(message: Mapping[str, Any], event_type: str, post_id: int) -> bool:

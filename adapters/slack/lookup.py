@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -28,22 +29,43 @@ async def in_history(
     client: AsyncWebClient, channel: str, event_type: str, post_id: int
 ) -> str | None:
     """The ts of the channel's latest message marked `event_type` for post_id, if any."""
+    async for message in _history(client, channel):
+        if ids.carries(message, event_type, post_id):
+            return str(message["ts"])
+    return None
+
+
+async def reveal_parts(
+    client: AsyncWebClient, channel: str, parent: str | None, post_id: int
+) -> int:
+    """How many messages of post_id's reveal are in the thread under `parent` (or in the
+    channel when `parent` is None): one more than the highest part found, 0 for none."""
+    messages = _history(client, channel) if parent is None else _replies(client, channel, parent)
+    found = -1
+    async for message in messages:
+        if ids.carries(message, ids.REVEAL_EVENT, post_id):
+            found = max(found, ids.part(message))
+    return found + 1
+
+
+async def _history(client: AsyncWebClient, channel: str) -> AsyncIterator[Mapping[str, Any]]:
+    """The channel's latest messages, newest first, a few pages at most."""
     cursor: str | None = None
     for _ in range(HISTORY_PAGES):
         response = await client.conversations_history(
             channel=channel, limit=HISTORY_PAGE, include_all_metadata=True, cursor=cursor
         )
-        found = _first(response.get("messages"), event_type, post_id)
+        for message in _messages(response):
+            yield message
         cursor = _next_cursor(response)
-        if found is not None or cursor is None:
-            return found
-    return None
+        if cursor is None:
+            return
 
 
-async def in_thread(
-    client: AsyncWebClient, channel: str, parent: str, event_type: str, post_id: int
-) -> str | None:
-    """The ts of a message marked `event_type` for post_id in the thread under `parent`."""
+async def _replies(
+    client: AsyncWebClient, channel: str, parent: str
+) -> AsyncIterator[Mapping[str, Any]]:
+    """The messages of the thread under `parent`, oldest first, a few pages at most."""
     cursor: str | None = None
     for _ in range(REPLIES_PAGES):
         response = await client.conversations_replies(
@@ -53,11 +75,11 @@ async def in_thread(
             include_all_metadata=True,
             cursor=cursor,
         )
-        found = _first(response.get("messages"), event_type, post_id)
+        for message in _messages(response):
+            yield message
         cursor = _next_cursor(response)
-        if found is not None or cursor is None:
-            return found
-    return None
+        if cursor is None:
+            return
 
 
 def cannot_look(error: SlackApiError) -> bool:
@@ -73,11 +95,8 @@ def cannot_look(error: SlackApiError) -> bool:
     return True
 
 
-def _first(messages: Any, event_type: str, post_id: int) -> str | None:
-    for message in messages or []:
-        if isinstance(message, dict) and ids.carries(message, event_type, post_id):
-            return str(message["ts"])
-    return None
+def _messages(response: Any) -> list[Mapping[str, Any]]:
+    return [message for message in response.get("messages") or [] if isinstance(message, dict)]
 
 
 def _next_cursor(response: Any) -> str | None:

@@ -88,6 +88,7 @@ class Post:
     revealed_at: datetime | None = None
     attempts: int = 0
     last_error: str | None = None
+    reveal_parts_sent: int = 0  # messages of a several-message reveal already on the platform
 
     def is_open(self, now: datetime) -> bool:
         """Answers are accepted while the post is visible and before its reveal time."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Iterable, Mapping
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Literal
 
@@ -312,14 +312,19 @@ def _lost(lease: Lease) -> None:
 
 
 async def _fail(
-    core: Core, lease: Lease, subscription: Subscription, reason: str, permanent: bool
+    core: Core,
+    lease: Lease,
+    subscription: Subscription,
+    reason: str,
+    permanent: bool,
+    parts_sent: int = 0,
 ) -> None:
     """A failed send or reveal: the post stays in its working state with the lease given
     back, so the next tick (or `resume`, when a permanent failure paused the subscription)
     takes it up again, looking on the platform first."""
     now = core.clock.now()
     async with core.storage.write() as uow:
-        if not await uow.posts.release(lease, reason):
+        if not await uow.posts.release(lease, reason, parts_sent):
             _lost(lease)
             return
         await uow.subscriptions.record_error(subscription.id, reason, now)
@@ -389,17 +394,17 @@ async def reveal_post(core: Core, chats: Mapping[str, Chat], post: Post) -> bool
     )
     chat = chats[subscription.channel.platform]
     try:
-        # An earlier attempt may have reached the platform: do not post the reveal twice.
-        already = (
-            lease.look_first and isinstance(chat, FindsSent) and await chat.find_reveal(reveal)
-        )
-        if not already:
-            if not await _still_held(core, lease):
-                return False
-            async with _fenced(core, lease):
-                await chat.send_reveal(reveal)
+        # Earlier attempts may have put some or all of the reveal's messages on the platform:
+        # start after the last one found there (or recorded as sent), never send one twice.
+        first_part = post.reveal_parts_sent
+        if lease.look_first and isinstance(chat, FindsSent):
+            first_part = max(first_part, await chat.find_reveal(reveal))
+        if not await _still_held(core, lease):
+            return False
+        async with _fenced(core, lease):
+            await chat.send_reveal(replace(reveal, first_part=first_part))
     except ChatError as error:
-        await _fail(core, lease, subscription, error.reason, error.permanent)
+        await _fail(core, lease, subscription, error.reason, error.permanent, error.parts_sent)
         return False
     except Exception as error:
         log.exception("revealing post=%s failed", post.id)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 log = logging.getLogger(__name__)
@@ -22,9 +23,19 @@ Result = TypeVar("Result")
 BatchRunner = Callable[[Sequence[Request]], Awaitable[Sequence[Result | Exception]]]
 
 
+@dataclass(eq=False, slots=True)
+class _Waiting(Generic[Request, Result]):
+    request: Request
+    future: asyncio.Future[Result]
+    due: float | None  # the loop time by which its caller must know the outcome
+
+
 class GroupCommit(Generic[Request, Result]):
-    """`deadline` bounds each batch: past it, every request in the batch gets `late()` as
-    its error (the caller tells the member it was not saved) and the queue moves on."""
+    """`deadline` bounds each request from its arrival: its caller learns the outcome within
+    it, whether the request waited behind a slow batch or ran in one. A request still queued
+    at its deadline is dropped unwritten, and a batch runs under its earliest request's
+    deadline; either way the caller gets `late()` as its error (the member is told it was
+    not saved) and the queue moves on."""
 
     def __init__(
         self,
@@ -38,40 +49,63 @@ class GroupCommit(Generic[Request, Result]):
         self._max_batch = max_batch
         self._deadline = deadline
         self._late = late
-        self._pending: list[tuple[Request, asyncio.Future[Result]]] = []
+        self._pending: list[_Waiting[Request, Result]] = []
         self._turn = asyncio.Lock()
 
     async def submit(self, request: Request) -> Result:
         """Run `request` in the next batch and return its result (or raise its error)."""
-        future: asyncio.Future[Result] = asyncio.get_running_loop().create_future()
-        self._pending.append((request, future))
-        async with self._turn:
-            if not future.done():
-                batch = self._pending[: self._max_batch]
-                del self._pending[: self._max_batch]
-                await self._run(batch)
-        return await future
-
-    async def _run(self, batch: list[tuple[Request, asyncio.Future[Result]]]) -> None:
+        loop = asyncio.get_running_loop()
+        due = None if self._deadline is None else loop.time() + self._deadline
+        waiting: _Waiting[Request, Result] = _Waiting(request, loop.create_future(), due)
+        self._pending.append(waiting)
         try:
-            async with asyncio.timeout(self._deadline):
-                outcomes = await self._run_batch([request for request, _ in batch])
+            async with asyncio.timeout_at(due):
+                await self._turn.acquire()
         except TimeoutError:
-            log.error("a batch of %d answers missed its %ss deadline", len(batch), self._deadline)
-            for _, future in batch:
-                future.set_exception(self._late())
+            if waiting in self._pending:  # never started: nothing of it was written
+                self._pending.remove(waiting)
+                log.error("an answer waited %ss for its turn and was not saved", self._deadline)
+                raise self._late() from None
+            # A running batch took it; that batch ends by this request's deadline.
+            return await waiting.future
+        try:
+            if not waiting.future.done():
+                await self._run(self._take_batch(loop.time()))
+        finally:
+            self._turn.release()
+        return await waiting.future
+
+    def _take_batch(self, now: float) -> list[_Waiting[Request, Result]]:
+        batch = self._pending[: self._max_batch]
+        del self._pending[: self._max_batch]
+        for waiting in batch:
+            if waiting.due is not None and waiting.due <= now:
+                waiting.future.set_exception(self._late())
+        return [waiting for waiting in batch if not waiting.future.done()]
+
+    async def _run(self, batch: list[_Waiting[Request, Result]]) -> None:
+        if not batch:
+            return
+        dues = [waiting.due for waiting in batch if waiting.due is not None]
+        try:
+            async with asyncio.timeout_at(min(dues, default=None)):
+                outcomes = await self._run_batch([waiting.request for waiting in batch])
+        except TimeoutError:
+            log.error("a batch of %d answers missed its deadline", len(batch))
+            for waiting in batch:
+                waiting.future.set_exception(self._late())
             return
         except Exception as error:
             if len(batch) == 1:
-                batch[0][1].set_exception(error)
+                batch[0].future.set_exception(error)
                 return
             # One bad request must not fail its neighbours: retry each on its own.
             log.warning("batch of %d failed (%s); retrying one by one", len(batch), error)
-            for item in batch:
-                await self._run([item])
+            for waiting in batch:
+                await self._run([waiting])
             return
-        for (_, future), outcome in zip(batch, outcomes, strict=True):
+        for waiting, outcome in zip(batch, outcomes, strict=True):
             if isinstance(outcome, Exception):
-                future.set_exception(outcome)
+                waiting.future.set_exception(outcome)
             else:
-                future.set_result(outcome)
+                waiting.future.set_result(outcome)

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Row, and_, func, or_, select, update
+from sqlalchemy import Row, and_, case, func, or_, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -120,10 +120,19 @@ class PostRepository:
         )
         return held is not None
 
-    async def release(self, lease: Lease, error: str | None) -> bool:
+    async def release(self, lease: Lease, error: str | None, parts_sent: int = 0) -> bool:
         """Give the lease back after a failure: the post stays in its working state for the
-        next attempt, which looks on the platform first."""
-        return await self._finish(lease, {"lease_until": None, "last_error": error})
+        next attempt, which looks on the platform first. `parts_sent` counts the messages of
+        a several-message reveal that did go out, so the next attempt starts after them."""
+        parts = posts.c.reveal_parts_sent
+        return await self._finish(
+            lease,
+            {
+                "lease_until": None,
+                "last_error": error,
+                "reveal_parts_sent": case((parts < parts_sent, parts_sent), else_=parts),
+            },
+        )
 
     async def mark_posted(
         self,
@@ -286,6 +295,7 @@ def _post(row: Row[Any]) -> Post:
         revealed_at=row.revealed_at,
         attempts=row.attempts,
         last_error=row.last_error,
+        reveal_parts_sent=row.reveal_parts_sent,
     )
 
 

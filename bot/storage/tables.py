@@ -122,6 +122,8 @@ posts = Table(
     Column("lease_token", Integer, nullable=False, default=0, server_default="0"),
     Column("attempts", Integer, nullable=False, default=0),
     Column("reveal_attempts", Integer, nullable=False, default=0, server_default="0"),
+    # A reveal too long for one message goes out as several; a retry resumes after these.
+    Column("reveal_parts_sent", Integer, nullable=False, default=0, server_default="0"),
     Column("message_ref", String(128)),
     Column("thread_ref", String(128)),
     Column("posted_at", UtcDateTime),

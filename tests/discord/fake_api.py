@@ -94,6 +94,7 @@ class FakeDiscord(InteractionRoutes):
         self.interactions: dict[str, InteractionState] = {}
         self.refusals: dict[int, ApiError] = {}
         self.rate_limits: deque[float] = deque()  # retry_after of upcoming 429s
+        self.create_failures: deque[tuple[int, ApiError]] = deque()  # (creates first, error)
         self.nonces: dict[str, tuple[float, dict[str, Any]]] = {}  # enforced nonce -> message
         self.dms: dict[int, dict[str, Any]] = {}  # recipient id -> DM channel
         self.files: dict[int, bytes] = {}  # attachment id -> uploaded bytes
@@ -126,6 +127,12 @@ class FakeDiscord(InteractionRoutes):
     def refuse(self, channel_id: int, status: int, code: int, message: str) -> None:
         """Answer every request on this channel with an error (403 Missing Permissions...)."""
         self.refusals[channel_id] = ApiError(status, code, message)
+
+    def fail_create(
+        self, after: int, status: int = 503, message: str = "Service Unavailable"
+    ) -> None:
+        """The message create after the next `after` ones fails once, like a Discord outage."""
+        self.create_failures.append((after, ApiError(status, 0, message)))
 
     def limit_rate(self, per_second: int) -> None:
         """Count requests from now on against a lower global limit."""
@@ -303,6 +310,11 @@ class FakeDiscord(InteractionRoutes):
 
     async def _create(self, body: Any, query: Any, channel: str) -> tuple[Any, int]:
         self._refused(int(channel))
+        if self.create_failures:
+            after, error = self.create_failures.popleft()
+            if after == 0:
+                raise error
+            self.create_failures.appendleft((after - 1, error))
         nonce = body.get("nonce")
         problems = message_problems(body)
         if nonce is not None and len(str(nonce)) > MAX_NONCE:

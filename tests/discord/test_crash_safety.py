@@ -10,7 +10,7 @@ import pytest
 from adapters.discord import PLATFORM
 from bot.clock import ManualClock
 from bot.domain.post import Duty, Post, PostStatus
-from bot.ports import OutgoingPost, OutgoingReveal, Results, WrittenAnswer
+from bot.ports import ChatError, OutgoingPost, OutgoingReveal, Results, WrittenAnswer
 from bot.services import posting
 from tests.discord import payloads
 from tests.discord.harness import CHANNEL, DiscordBot
@@ -167,3 +167,72 @@ async def test_a_repeated_send_within_minutes_returns_the_first_message(bot, clo
     [body, _] = [r.body for r in bot.fake.requests if r.path.endswith("/messages")]
     assert body["nonce"] == "qotd-p41"
     assert body["enforce_nonce"] is True
+
+
+async def test_a_long_reveal_that_fails_part_way_resumes_at_the_first_part_not_sent(bot, clock):
+    await schedule(bot)
+    await bot.advance(timedelta(days=1))
+    [post] = bot.posts()
+    for who, letter in (("alice", "a"), ("bob", "b"), ("carol", "c")):
+        reply = await bot.write(post, who, letter * 3900)  # each fills most of a message
+        assert "saved" in reply.text.lower(), reply.text
+    current = await bot.current()
+    clock.set(current.post.reveal_at)
+    bot.fake.fail_create(after=1)  # the reveal's first message goes out, the second fails
+    await bot.tick()
+    first = bot.reveals()
+    assert len(first) == 1
+    assert (await row(bot, current.post.id)).status is PostStatus.REVEALING
+    clock.advance(timedelta(minutes=10))
+    bot.fake.forget_nonces()  # past Discord's nonce memory: only the resume point helps
+    await bot.tick()
+    reveal = bot.reveals()
+    assert reveal[0] is first[0] and len(reveal) > 2
+    written = [
+        embed["description"]
+        for message in reveal
+        for embed in message["embeds"]
+        if embed["title"].startswith("Written answers")
+    ]
+    # Every member's answer once, in order: nothing sent twice, nothing skipped.
+    assert "".join(written).count("a" * 3900) == 1
+    assert [text[text.index(":** ") + 4] for text in written] == ["a", "b", "c"]
+    assert (await row(bot, current.post.id)).status is PostStatus.REVEALED
+
+
+async def test_a_long_reveal_a_crashed_worker_began_is_resumed_after_the_parts_it_sent(bot, clock):
+    await schedule(bot)
+    await bot.advance(timedelta(days=1))
+    [post] = bot.posts()
+    answers = []
+    for who, letter in (("alice", "a"), ("bob", "b"), ("carol", "c")):
+        await bot.write(post, who, letter * 3900)
+        answers.append(WrittenAnswer(who.title(), letter * 3900))
+    current = await bot.current()
+    clock.set(current.post.reveal_at)
+    async with bot.core.storage.read() as uow:
+        [due] = await uow.posts.due_reveals([PLATFORM], clock.now())
+    await take_lease(bot, due, Duty.REVEAL)
+    reveal = OutgoingReveal(
+        due.id,
+        CHANNEL,
+        current.question,
+        1,
+        due.message_ref,
+        due.thread_ref,
+        Results(3, 0, 0, None, tuple(answers)),
+    )
+    bot.fake.fail_create(after=2)
+    with pytest.raises(ChatError):  # two messages reached Discord; the worker dies here
+        await bot.chat.send_reveal(reveal)
+    clock.advance(bot.core.lease + timedelta(seconds=1))
+    bot.fake.forget_nonces()
+    await bot.tick()
+    links = [message["embeds"][0].get("url") for message in bot.reveals()]
+    # Each part once, in order: the retry found the first two by their links.
+    assert (
+        len(links) >= 3
+        and links[0]
+        and links[1:] == [f"{links[0]}#part-{part}" for part in range(2, len(links) + 1)]
+    )
+    assert (await row(bot, due.id)).status is PostStatus.REVEALED

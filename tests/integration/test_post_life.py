@@ -6,10 +6,13 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
+import pytest
+from sqlalchemy import text
+
 from bot.domain.post import Duty, PostStatus
 from bot.ports import ChatError
 from bot.services import posting, subscriptions
-from tests.fakes import RecordingChat
+from tests.fakes import PartWay, RecordingChat
 from tests.integration.helpers import ADMIN, pass_time, subscribe
 from tests.processes import deadline
 
@@ -184,3 +187,95 @@ async def test_a_new_post_waits_while_the_previous_reveal_keeps_failing(core, cl
         clock.advance(timedelta(minutes=1))
         await posting.tick(core, chat.chats)
     assert [kind for kind, _ in chat.events] == ["post", "reveal", "post"]
+
+
+async def revealing(core, clock, chat, channel, failure) -> int:
+    """Day 1 posted, then its three-message reveal fails as `failure` says; the post id."""
+    chat.reveal_parts = 3
+    await posted(core, clock, chat, channel)
+    chat.reveal_failures.append(failure)
+    clock.set(chat.posts[0].reveal_at)
+    await posting.tick(core, chat.chats)
+    assert await statuses(core) == [PostStatus.REVEALING]
+    return chat.posts[0].post_id
+
+
+async def test_a_reveal_that_fails_part_way_resumes_at_the_first_part_not_sent(
+    core, clock, chat, channel
+):
+    post_id = await revealing(
+        core, clock, chat, channel, PartWay(1, ChatError("503", permanent=False))
+    )
+    async with core.storage.read() as uow:
+        row = await uow.posts.get(post_id)
+    assert row is not None and row.reveal_parts_sent == 1
+    clock.advance(timedelta(seconds=30))
+    await posting.tick(core, chat.chats)
+    assert chat.reveal_messages == [(post_id, 0), (post_id, 1), (post_id, 2)]
+    assert await statuses(core) == [PostStatus.REVEALED]
+
+
+async def test_a_part_way_reveal_resumes_from_the_record_when_the_platform_cannot_be_searched(
+    core, clock, channel
+):
+    class CannotLook(RecordingChat):
+        async def find_reveal(self, reveal):  # no history scope: nothing can be found
+            return 0
+
+    chat = CannotLook("test")
+    post_id = await revealing(
+        core, clock, chat, channel, PartWay(2, ChatError("503", permanent=False))
+    )
+    clock.advance(timedelta(seconds=30))
+    await posting.tick(core, chat.chats)
+    assert chat.reveal_messages == [(post_id, 0), (post_id, 1), (post_id, 2)]
+
+
+async def test_a_worker_killed_part_way_through_a_reveal_is_resumed_after_the_last_part_found(
+    core, clock, chat, channel
+):
+    chat.reveal_parts = 3
+    await posted(core, clock, chat, channel)
+    [post] = chat.posts
+    clock.set(post.reveal_at)
+    async with core.storage.write() as uow:  # worker B takes the reveal ...
+        row = await uow.posts.get(post.post_id)
+        lease = await uow.posts.take_lease(
+            post.post_id, Duty.REVEAL, clock.now() + core.lease, clock.now()
+        )
+    assert row is not None and lease is not None
+    reveal = posting.OutgoingReveal(
+        post.post_id,
+        channel,
+        post.question,
+        1,
+        row.message_ref,
+        None,
+        posting.Results(0, 0, 0, None),
+    )
+    chat.send_reveal_part(reveal, 0)  # ... gets two messages out, and dies unrecorded
+    chat.send_reveal_part(reveal, 1)
+    clock.advance(core.lease + timedelta(seconds=1))
+    await posting.tick(core, chat.chats)
+    assert chat.reveal_messages == [(post.post_id, 0), (post.post_id, 1), (post.post_id, 2)]
+    assert await statuses(core) == [PostStatus.REVEALED]
+
+
+async def test_a_worker_paused_inside_a_transaction_does_not_hold_up_the_others(
+    core, clock, chat, channel, database
+):
+    if database.is_sqlite:
+        pytest.skip("row locks and lock_timeout are PostgreSQL's (SQLite has one writer)")
+    await subscribe(core, channel)
+    clock.set(MONDAY_9)
+    await posting.claim_due_posts(core, ["test"])
+    async with database.engine.connect() as paused:
+        # A worker froze inside a write transaction that locked the post's row.
+        await paused.begin()
+        await paused.execute(text("SELECT id FROM posts FOR UPDATE"))
+        async with deadline(30, "the tick to give up on the locked post"):
+            report = await posting.tick(core, chat.chats)
+        assert report.posted == 0 and chat.posts == []  # left to its holder, not waited on
+        await paused.rollback()
+    await posting.tick(core, chat.chats)  # the paused worker's session ended: taken up again
+    assert len(chat.posts) == 1

@@ -278,17 +278,10 @@ async def test_a_worker_killed_mid_reveal_does_not_reveal_twice(core, clock, cha
     crashed = RecordingChat("test")
     await posting.reveal_post(core, crashed.chats, due[0])  # lease is held: nothing happens
     assert crashed.reveals == []
-    chat.reveals.append(
-        posting.OutgoingReveal(
-            due[0].id,
-            channel,
-            chat.posts[-1].question,
-            1,
-            None,
-            None,
-            posting.Results(0, 0, 0, None),
-        )
+    reveal = posting.OutgoingReveal(
+        due[0].id, channel, chat.posts[-1].question, 1, None, None, posting.Results(0, 0, 0, None)
     )
+    chat.send_reveal_part(reveal, 0)  # the dead worker's reveal reached the platform
     clock.advance(core.lease + timedelta(seconds=1))
     await posting.tick(core, chat.chats)
     assert len(chat.reveals) == 1

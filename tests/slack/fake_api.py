@@ -49,6 +49,7 @@ class Failure:
     error: str | None = None
     status: int = 200
     retry_after: int | None = None
+    after: int = 0  # calls of the method that succeed first
 
 
 @dataclass
@@ -114,9 +115,11 @@ class FakeSlack(Conversations, Files):
         *,
         status: int = 200,
         retry_after: int | None = None,
+        after: int = 0,
     ) -> None:
-        """The next call of `method` fails with a Slack error code, or an HTTP status."""
-        self._failures[method].append(Failure(error, status, retry_after))
+        """The next call of `method` (or the one after `after` more) fails with a Slack error
+        code, or an HTTP status."""
+        self._failures[method].append(Failure(error, status, retry_after, after))
 
     # -- reading what was sent --------------------------------------------------------------
 
@@ -158,7 +161,9 @@ class FakeSlack(Conversations, Files):
         token = auth.removeprefix("Bearer ") if auth else args.get("token")
         via = request.match_info.get("via")
         self.calls.append(Call(method, args, token, via))
-        if self._failures.get(method):
+        if self._failures.get(method) and self._failures[method][0].after:
+            self._failures[method][0].after -= 1
+        elif self._failures.get(method):
             failure = self._failures[method].pop(0)
             headers = (
                 {"Retry-After": str(failure.retry_after)} if failure.retry_after is not None else {}

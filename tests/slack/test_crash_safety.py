@@ -164,3 +164,29 @@ async def test_history_pages_beyond_slacks_limit_are_refused_by_the_fake(fake):
             await client.conversations_history(channel=CHANNEL, **bad)
     assert len(fake.violations) == 2
     fake.violations.clear()
+
+
+async def test_a_long_reveal_that_fails_part_way_resumes_at_the_first_part_not_sent(slack):
+    await slack.command("admin", "schedule 09:00 UTC daily reveal after 8h")
+    slack.core.clock.set(DUE)
+    await posting.tick(slack.core, slack.chats)
+    members = [f"member{number}" for number in range(24)]
+    for number, name in enumerate(members):  # enough long answers for several messages
+        slack.add_user(name)
+        assert "saved" in (await slack.write(name, f"answer{number:02} " * 390)).lower()
+    slack.core.clock.set(DUE + timedelta(hours=8))
+    # The reveal's first message goes out, the second fails (not retried by the client).
+    slack.fake.fail("chat.postMessage", "fatal_error", after=1)
+    await posting.tick(slack.core, slack.chats)
+    assert len(_marked(slack, "qotd_reveal")) == 1
+
+    slack.core.clock.advance(timedelta(seconds=30))
+    await posting.tick(slack.core, slack.chats)
+
+    reveal = _marked(slack, "qotd_reveal")
+    parts = [message["metadata"]["event_payload"].get("part", 0) for message in reveal]
+    assert len(parts) >= 2 and parts == list(range(len(parts)))
+    text = "".join(str(message["blocks"]) for message in reveal)
+    assert all(f"answer{number:02} answer{number:02}" in text for number in range(24))
+    post_id = reveal[0]["metadata"]["event_payload"]["post_id"]
+    assert (await _status(slack, post_id)).status is PostStatus.REVEALED

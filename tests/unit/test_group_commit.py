@@ -89,3 +89,28 @@ async def test_a_batch_past_its_deadline_tells_every_caller_at_once():
         asyncio.gather(*(queue.submit(n) for n in range(3)), return_exceptions=True), 10
     )
     assert [type(result) for result in results] == [NotSaved] * 3
+
+
+@pytest.mark.looptime  # the loop's clock is virtual: deadlines are exact, nothing waits
+async def test_a_request_queued_behind_a_hung_batch_is_answered_by_its_own_deadline():
+    class NotSaved(Exception):
+        pass
+
+    async def hang(batch):
+        await asyncio.Event().wait()
+
+    loop = asyncio.get_running_loop()
+    queue: GroupCommit[int, int] = GroupCommit(hang, deadline=8, late=NotSaved)
+    answered: dict[int, float] = {}
+
+    async def answer(n: int) -> None:
+        arrived = loop.time()
+        with pytest.raises(NotSaved):
+            await queue.submit(n)
+        answered[n] = loop.time() - arrived
+
+    first = asyncio.create_task(answer(1))
+    await asyncio.sleep(3)  # the first batch hangs (a database that stopped answering)
+    await asyncio.gather(first, answer(2))
+    # The second waited 5 s for its turn and its own batch got the 3 s left, not 8 s more.
+    assert answered == {1: pytest.approx(8), 2: pytest.approx(8)}
