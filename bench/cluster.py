@@ -142,7 +142,7 @@ def start_worker(
         "QOTD_LOG_LEVEL": "WARNING",
     }
     with log.open("ab") as output:
-        command = [sys.executable, "-m", "bot", "run", "--slack-http"]
+        command = [sys.executable, "-m", "qotd", "run", "--slack-http"]
         return subprocess.Popen(
             [*command, "--port", str(port or free_port())],
             cwd=ROOT,

@@ -12,7 +12,6 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.content.loader import Library, load_library
 from bot.errors import AnswerNotSaved
-from bot.services.answers import record_batch
 from bot.services.cards import new_scheduler
 from bot.services.context import Core
 from bot.services.pulse import Pulse
@@ -22,9 +21,9 @@ from bot.storage.process_lock import ProcessLock, sqlite_file
 from bot.storage.startup import connect_with_retry
 from bot.storage.unit_of_work import Storage
 
-# A member is told within this many seconds whether an answer was stored; a batch that
-# takes longer (a database that stopped answering) is reported as not saved.
-ANSWER_BATCH_DEADLINE_S = 8.0
+# A member is told within this many seconds of answering whether the answer was stored; one
+# that takes longer (a database that stopped answering) is reported as not saved.
+ANSWER_DEADLINE_S = 8.0
 
 
 def build_core(
@@ -34,10 +33,25 @@ def build_core(
     clock: Clock | None = None,
     library: Library | None = None,
 ) -> Core:
-    core = Core(
-        storage=Storage(database),
-        clock=clock or SystemClock(),
-        library=library or load_library(settings.content_dir),
+    """The core over an open database; real parts unless a test passes its own."""
+    return core_over(settings, Storage(database), clock=clock, library=library)
+
+
+def core_over(
+    settings: Settings,
+    storage: Storage,
+    *,
+    clock: Clock | None = None,
+    library: Library | None = None,
+) -> Core:
+    """The core over any storage (tests of the service rules pass an in-memory one)."""
+    library = library or load_library(settings.content_dir)
+    library.pack(settings.default_pack)  # fail at start, not at the first post
+    clock = clock or SystemClock()
+    return Core(
+        storage=storage,
+        clock=clock,
+        library=library,
         points=settings.points,
         grace=timedelta(hours=settings.grace_hours),
         lease=timedelta(seconds=settings.lease_seconds),
@@ -49,14 +63,13 @@ def build_core(
         spaced=new_scheduler(
             fuzz=settings.review_fuzz, desired_retention=settings.desired_retention
         ),
+        answer_queue=GroupCommit(deadline=ANSWER_DEADLINE_S, late=AnswerNotSaved),
+        # This process's scheduler, for health checks and `qotd status`.
+        pulse=Pulse(
+            worker=f"{socket.gethostname()}:{os.getpid()}",
+            interval=timedelta(seconds=settings.tick_seconds),
+        ),
     )
-    core.library.pack(settings.default_pack)  # fail at start, not at the first post
-    core.answer_queue = GroupCommit(
-        lambda requests: record_batch(core, requests),
-        deadline=ANSWER_BATCH_DEADLINE_S,
-        late=AnswerNotSaved,
-    )
-    return core
 
 
 @asynccontextmanager
@@ -83,12 +96,6 @@ async def open_core(
         database = Database(settings.database_url, schema=settings.database_schema)
         try:
             await connect_with_retry(database)
-            core = build_core(settings, database, clock=clock, library=library)
-            core.pulse = Pulse(  # this process's scheduler, for health checks and status
-                worker=f"{socket.gethostname()}:{os.getpid()}",
-                interval=timedelta(seconds=settings.tick_seconds),
-                started_at=core.clock.now(),
-            )
-            yield core
+            yield build_core(settings, database, clock=clock, library=library)
         finally:
             await database.dispose()

@@ -85,6 +85,24 @@ class QuizNotFound(QotdError):
         super().__init__("That quiz is over or was never started. Start a new one with `quiz`.")
 
 
+class DayTaken(QotdError):
+    """A subscription's local day already has its post (one per day, whoever claimed it)."""
+
+    def __init__(self) -> None:
+        super().__init__("Today's question is already out (one per day): see it with `today`.")
+
+
+class StorageConflict(QotdError):
+    """A change clashed with one made at the same time (a constraint the database enforces):
+    nothing was stored, and the same request may work when tried again."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "That clashed with another change made at the same moment; nothing was saved. "
+            "Please try again."
+        )
+
+
 class StorageUnavailable(QotdError):
     """The database did not answer: unreachable, or past its time limit. Not a bug in qotd
     and not bad input; the same request may work in a minute."""

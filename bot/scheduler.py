@@ -31,6 +31,7 @@ class Heartbeat:
         self._deadline = max(TICK_DEADLINE_S, interval_seconds * 4)
 
     def start(self) -> None:
+        self._core.pulse.start(self._core.clock.now())
         self._scheduler.add_job(
             self.beat,
             "interval",
@@ -72,8 +73,6 @@ class Heartbeat:
 
     async def _record_pulse(self) -> None:
         pulse = self._core.pulse
-        if pulse is None:
-            return
         now = self._core.clock.now()
         pulse.beat(now)
         async with self._core.storage.write() as uow:

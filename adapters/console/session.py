@@ -58,7 +58,7 @@ BARE_COMMANDS = frozenset(
         "post-now",
         "unsubscribe",
         "today",
-        "reveal",
+        "reveal-now",
         "streak",
         "stats",
         "topics",
@@ -77,10 +77,11 @@ Commands (one per line; `#` at the start or after a space begins a comment, exce
                                  days: daily (default), weekdays, weekends, mon-fri, mon,wed,fri
                                  e.g. schedule 09:00 Europe/Berlin mon-fri
   status | pause | resume | skip | queue <question-id> | post-now | unsubscribe
+  reveal-now                     close the open question now and post its answer
+  admins <name...> | admins none members who may run admin commands in this channel
   today                          show the current question
   answer <A-D>                   pick a choice (answers the quiz if one is running)
   write <text>                   send a written answer
-  reveal                         reveal the open question now
   leaderboard [week|month|all] [group|channel] [chart]   `chart` also draws weekly points
   streak | stats | topics
   quiz [topic] [difficulty] [count]   start a practice quiz; `quiz stop` ends it
@@ -118,11 +119,12 @@ class ConsoleSession:
             "skip": self._skip,
             "queue": self._queue,
             "post-now": self._post_now,
+            "reveal-now": self._reveal_now,
+            "admins": self._admins,
             "unsubscribe": self._unsubscribe,
             "today": self._today,
             "answer": self._answer,
             "write": self._write,
-            "reveal": self._reveal,
             "leaderboard": self._leaderboard,
             "streak": self._streak,
             "stats": self._stats,
@@ -136,6 +138,11 @@ class ConsoleSession:
             "forget-me": self._forget,
             "help": self._help,
         }
+
+    @property
+    def command_names(self) -> frozenset[str]:
+        """Every command word this session takes (see bot.commands for the catalogue)."""
+        return frozenset({*self._commands, "quit"})
 
     @property
     def actor(self) -> Actor:
@@ -285,8 +292,19 @@ class ConsoleSession:
         )
         self.write(f"Day {current.post.day_number}: {render.receipt(result)}")
 
-    async def _reveal(self, _: str) -> None:
+    async def _reveal_now(self, _: str) -> None:
         await posting.reveal_now(self.core, self.chats, CHANNEL, self.actor)
+
+    async def _admins(self, args: str) -> None:
+        names = [name.lstrip("@") for name in args.replace(",", " ").split()]
+        if not names:
+            raise QotdError("Usage: admins <name> [name...] | admins none")
+        listed = [] if names == ["none"] else names
+        await subscriptions.set_admins(self.core, CHANNEL, self.actor, listed)
+        self.write(
+            f"Channel admins: {', '.join(listed) or 'nobody'} "
+            "(at the console every member may run admin commands anyway)."
+        )
 
     async def _leaderboard(self, args: str) -> None:
         words = args.split()

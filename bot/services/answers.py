@@ -14,7 +14,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from bot.domain.identity import ChannelRef, MemberRef, is_row_id
+# The use case's request and receipt, importable from here by the front ends.
+from bot.domain.answer import AnswerReceipt as AnswerReceipt
+from bot.domain.answer import AnswerRequest as AnswerRequest
+from bot.domain.identity import is_row_id
 from bot.domain.periods import all_period_keys
 from bot.domain.post import PostStatus
 from bot.domain.question import LETTERS, Question
@@ -39,32 +42,6 @@ from bot.storage.unit_of_work import UnitOfWork
 log = logging.getLogger(__name__)
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-@dataclass(frozen=True, slots=True)
-class AnswerRequest:
-    """One member's pick and/or written answer to a post, from the channel the platform says
-    the click or form came from (the post must belong to it)."""
-
-    post_id: int
-    member: MemberRef
-    channel: ChannelRef
-    choice: str | None = None
-    written: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class AnswerReceipt:
-    """What a member is told after answering."""
-
-    post_id: int
-    question: Question
-    choice: str | None
-    correct: bool | None
-    wrote: bool
-    points: int
-    streak: int
-    best_streak: int
 
 
 def clean_written(text: str, limit: int) -> str:
@@ -98,15 +75,10 @@ async def submit(core: Core, request: AnswerRequest) -> AnswerReceipt:
     if request.choice is not None:
         request = replace(request, choice=parse_letter(request.choice))
     try:
-        if core.answer_queue is not None:
-            return await core.answer_queue.submit(request)
-        outcome = (await record_batch(core, [request]))[0]
+        return await core.answer_queue.submit(request, lambda batch: record_batch(core, batch))
     except StorageUnavailable as error:
         log.warning("answer to post=%s not saved: %s", request.post_id, error.message)
         raise AnswerNotSaved(timed_out=error.timed_out) from error
-    if isinstance(outcome, Exception):
-        raise outcome
-    return outcome
 
 
 async def record_batch(
@@ -117,6 +89,21 @@ async def record_batch(
         return await _record(core, uow, requests)
 
 
+@dataclass(frozen=True, slots=True)
+class _Pick:
+    request: int  # the index of the request in its batch that gave it
+    letter: str
+    correct: bool
+    points: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Written:
+    request: int
+    text: str
+    points: int
+
+
 @dataclass
 class _Row:
     """One member's answer row for one post, built from the batch's requests in order."""
@@ -124,34 +111,34 @@ class _Row:
     post: PostFacts
     question: Question
     member_id: int
-    choice: tuple[int, str, bool, int] | None = None  # request index, letter, correct, points
-    written: tuple[int, str, int] | None = None  # request index, text, points
+    choice: _Pick | None = None
+    written: _Written | None = None
 
     def add(self, index: int, request: AnswerRequest, core: Core) -> None:
         if request.choice is not None and self.choice is not None:
-            raise _already_picked(self.choice[1])
+            raise _already_picked(self.choice.letter)
         if request.written is not None and self.written is not None:
             raise _already_wrote()
         if request.choice is not None:
             correct = self.question.correct_letter == request.choice
-            self.choice = (
+            self.choice = _Pick(
                 index,
                 request.choice,
                 correct,
                 core.points.for_choice(self.question.difficulty, correct),
             )
         if request.written is not None:
-            self.written = (index, request.written, core.points.written)
+            self.written = _Written(index, request.written, core.points.written)
 
     def values(self, now: datetime) -> dict[str, Any]:
         return {
             "post_id": self.post.post_id,
             "member_id": self.member_id,
-            "choice": self.choice[1] if self.choice else None,
-            "correct": self.choice[2] if self.choice else None,
-            "written": self.written[1] if self.written else None,
-            "points": (self.choice[3] if self.choice else 0)
-            + (self.written[2] if self.written else 0),
+            "choice": self.choice.letter if self.choice else None,
+            "correct": self.choice.correct if self.choice else None,
+            "written": self.written.text if self.written else None,
+            "points": (self.choice.points if self.choice else 0)
+            + (self.written.points if self.written else 0),
             "answered_at": now,
             "written_at": now if self.written else None,
         }
@@ -172,7 +159,7 @@ async def _record(
     core: Core, uow: UnitOfWork, requests: Sequence[AnswerRequest]
 ) -> list[AnswerReceipt | Exception]:
     now = core.clock.now()
-    queries = AnswerBatchQueries(uow.connection)
+    queries = uow.answer_batches
     facts = await queries.post_facts(request.post_id for request in requests)
     outcomes: list[AnswerReceipt | Exception | None] = [None] * len(requests)
     valid: list[tuple[int, AnswerRequest, PostFacts, Question]] = []
@@ -205,13 +192,15 @@ async def _record(
     await _add_scores(uow, rows.values(), earned, now)
     # Every pick is also a review of that question for that member (spaced repetition).
     picks = [
-        row for row in rows.values() if row.choice is not None and outcomes[row.choice[0]] is None
+        row
+        for row in rows.values()
+        if row.choice is not None and outcomes[row.choice.request] is None
     ]
     await apply_reviews(
         uow,
         core.spaced,
         [
-            Review(row.member_id, row.question.id, rating_for_pick(row.choice[2]), "daily")
+            Review(row.member_id, row.question.id, rating_for_pick(row.choice.correct), "daily")
             for row in picks
             if row.choice
         ],
@@ -220,9 +209,9 @@ async def _record(
     streaks = await _advance_streaks(queries, [row for row in rows.values() if earned.get(id(row))])
     for row in rows.values():
         for part in (row.choice, row.written):
-            if part is None or outcomes[part[0]] is not None:
+            if part is None or outcomes[part.request] is not None:
                 continue
-            index = part[0]
+            index = part.request
             request = requests[index]
             streak = streaks.get((row.post.subscription_id, row.member_id), Streak())
             outcomes[index] = AnswerReceipt(
@@ -231,8 +220,8 @@ async def _record(
                 choice=request.choice,
                 correct=(row.question.correct_letter == request.choice) if request.choice else None,
                 wrote=request.written is not None,
-                points=(row.choice[3] if row.choice and row.choice[0] == index else 0)
-                + (row.written[2] if row.written and row.written[0] == index else 0),
+                points=(row.choice.points if row.choice and row.choice.request == index else 0)
+                + (row.written.points if row.written and row.written.request == index else 0),
                 streak=streak.current,
                 best_streak=streak.best,
             )
@@ -248,21 +237,20 @@ async def _complete_existing(
 ) -> None:
     """The member already had a row (say, a written answer before the pick): fill in only the
     parts still empty, and refuse the parts already given."""
-    if row.choice is not None:
-        index, letter, correct, points = row.choice
+    pick, written = row.choice, row.written
+    if pick is not None:
         taken = existing is not None and existing.choice is not None
         if taken or not await uow.answers.set_choice(
-            row.post.post_id, row.member_id, letter, correct, points, now
+            row.post.post_id, row.member_id, pick.letter, pick.correct, pick.points, now
         ):
-            outcomes[index] = _already_picked(existing.choice if taken else "a choice")
+            outcomes[pick.request] = _already_picked(existing.choice if taken else "a choice")
             row.choice = None
-    if row.written is not None:
-        index, text, points = row.written
+    if written is not None:
         taken = existing is not None and existing.written is not None
         if taken or not await uow.answers.set_written(
-            row.post.post_id, row.member_id, text, points, now
+            row.post.post_id, row.member_id, written.text, written.points, now
         ):
-            outcomes[index] = _already_wrote()
+            outcomes[written.request] = _already_wrote()
             row.written = None
 
 
@@ -273,10 +261,10 @@ def _earned(
     earned = {}
     for row in rows:
         points = 0
-        if row.choice is not None and outcomes[row.choice[0]] is None:
-            points += row.choice[3]
-        if row.written is not None and outcomes[row.written[0]] is None:
-            points += row.written[2]
+        if row.choice is not None and outcomes[row.choice.request] is None:
+            points += row.choice.points
+        if row.written is not None and outcomes[row.written.request] is None:
+            points += row.written.points
         earned[id(row)] = points
     return earned
 

@@ -12,7 +12,6 @@ from bot.domain.post import Post
 from bot.domain.scoring import Streak
 from bot.errors import NotSubscribed
 from bot.services.context import Core
-from bot.storage.answers import AnswerBatchQueries
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,9 +99,9 @@ async def member_streak(core: Core, channel: ChannelRef, member: MemberRef) -> S
         latest = await uow.posts.latest_visible(subscription.id)
         if member_id is None or latest is None:
             return Streak()
-        stored = (
-            await AnswerBatchQueries(uow.connection).streaks([(subscription.id, member_id)])
-        ).get((subscription.id, member_id), Streak())
+        stored = (await uow.answer_batches.streaks([(subscription.id, member_id)])).get(
+            (subscription.id, member_id), Streak()
+        )
     return live_streak(stored, latest, core.clock.now())
 
 

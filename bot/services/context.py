@@ -2,40 +2,38 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING
 
 import fsrs
 
 from bot.clock import Clock
 from bot.content.loader import Library
+from bot.domain.answer import AnswerReceipt, AnswerRequest
 from bot.domain.scoring import PointsPolicy
 from bot.services.pulse import Pulse
 from bot.storage.group_commit import GroupCommit
 from bot.storage.unit_of_work import Storage
 
-if TYPE_CHECKING:
-    from bot.services.answers import AnswerReceipt, AnswerRequest
 
-
-@dataclass
+@dataclass(frozen=True, slots=True)
 class Core:
+    """Built once by `bot.bootstrap` from the settings (which hold every default)."""
+
     storage: Storage
     clock: Clock
     library: Library
-    points: PointsPolicy = field(default_factory=PointsPolicy)
-    grace: timedelta = timedelta(hours=6)
-    default_pack: str = "ml"
-    default_timezone: str = "UTC"
-    max_written_chars: int = 4000
-    quiz_size: int = 5
-    lease: timedelta = timedelta(minutes=2)
+    points: PointsPolicy
+    grace: timedelta  # how late a missed post may still go out
+    lease: timedelta  # how long a worker holds a post it is sending or revealing
+    default_pack: str
+    default_timezone: str
+    max_written_chars: int
+    quiz_size: int
+    review_size: int
     # Spaced repetition (FSRS); tests pass a scheduler without fuzzing for exact due dates.
-    spaced: fsrs.Scheduler = field(default_factory=lambda: fsrs.Scheduler(enable_fuzzing=False))
-    review_size: int = 10
-    # Batches concurrent answers into shared transactions; set by bootstrap. None records
-    # each answer in its own transaction.
-    answer_queue: GroupCommit[AnswerRequest, AnswerReceipt] | None = None
-    # This worker's scheduler pulse (last completed tick), for health checks; set by bootstrap.
-    pulse: Pulse | None = None
+    spaced: fsrs.Scheduler
+    # Batches concurrent answers into shared transactions.
+    answer_queue: GroupCommit[AnswerRequest, AnswerReceipt]
+    # This worker's scheduler pulse (last completed tick), for health checks and status.
+    pulse: Pulse

@@ -13,15 +13,21 @@ STALE_AFTER_TICKS = 4
 
 @dataclass
 class Pulse:
+    """This worker's scheduler: when it started (None while it runs none) and last ticked."""
+
     worker: str
     interval: timedelta
-    started_at: datetime
+    started_at: datetime | None = None
     last_tick_at: datetime | None = None
+
+    def start(self, at: datetime) -> None:
+        self.started_at = at
 
     def beat(self, at: datetime) -> None:
         self.last_tick_at = at
 
     def stale(self, now: datetime) -> bool:
-        """No tick completed within the last few intervals (counted from start at first)."""
+        """No tick completed within the last few intervals (counted from the start at first);
+        never for a process that runs no scheduler."""
         since = self.last_tick_at or self.started_at
-        return now - since > self.interval * STALE_AFTER_TICKS
+        return since is not None and now - since > self.interval * STALE_AFTER_TICKS

@@ -18,7 +18,6 @@ from bot.services.boards import MemberStats, TopicStats, member_stats
 from bot.services.cards import Review, apply_reviews
 from bot.services.context import Core
 from bot.services.quiz import QuizStep
-from bot.storage.answers import AnswerBatchQueries
 
 RETENTION_WINDOW = timedelta(days=30)
 
@@ -148,7 +147,7 @@ async def rate_written(
     if not is_row_id(post_id):
         raise NoOpenPost()
     async with core.storage.write() as uow:
-        post = (await AnswerBatchQueries(uow.connection).post_facts([post_id])).get(post_id)
+        post = (await uow.answer_batches.post_facts([post_id])).get(post_id)
         if post is None:
             raise NoOpenPost()
         require_here(post.channel, channel)

@@ -39,21 +39,20 @@ class GroupCommit(Generic[Request, Result]):
 
     def __init__(
         self,
-        run_batch: BatchRunner[Request, Result],
         max_batch: int = 256,
         *,
         deadline: float | None = None,
         late: Callable[[], Exception] = TimeoutError,
     ) -> None:
-        self._run_batch = run_batch
         self._max_batch = max_batch
         self._deadline = deadline
         self._late = late
         self._pending: list[_Waiting[Request, Result]] = []
         self._turn = asyncio.Lock()
 
-    async def submit(self, request: Request) -> Result:
-        """Run `request` in the next batch and return its result (or raise its error)."""
+    async def submit(self, request: Request, run_batch: BatchRunner[Request, Result]) -> Result:
+        """Run `request` in the next batch and return its result (or raise its error); the
+        caller whose turn comes runs the batch with its `run_batch`."""
         loop = asyncio.get_running_loop()
         due = None if self._deadline is None else loop.time() + self._deadline
         waiting: _Waiting[Request, Result] = _Waiting(request, loop.create_future(), due)
@@ -70,7 +69,7 @@ class GroupCommit(Generic[Request, Result]):
             return await waiting.future
         try:
             if not waiting.future.done():
-                await self._run(self._take_batch(loop.time()))
+                await self._run(self._take_batch(loop.time()), run_batch)
         finally:
             self._turn.release()
         return await waiting.future
@@ -83,13 +82,15 @@ class GroupCommit(Generic[Request, Result]):
                 waiting.future.set_exception(self._late())
         return [waiting for waiting in batch if not waiting.future.done()]
 
-    async def _run(self, batch: list[_Waiting[Request, Result]]) -> None:
+    async def _run(
+        self, batch: list[_Waiting[Request, Result]], run_batch: BatchRunner[Request, Result]
+    ) -> None:
         if not batch:
             return
         dues = [waiting.due for waiting in batch if waiting.due is not None]
         try:
             async with asyncio.timeout_at(min(dues, default=None)):
-                outcomes = await self._run_batch([waiting.request for waiting in batch])
+                outcomes = await run_batch([waiting.request for waiting in batch])
         except TimeoutError:
             log.error("a batch of %d answers missed its deadline", len(batch))
             for waiting in batch:
@@ -102,7 +103,7 @@ class GroupCommit(Generic[Request, Result]):
             # One bad request must not fail its neighbours: retry each on its own.
             log.warning("batch of %d failed (%s); retrying one by one", len(batch), error)
             for waiting in batch:
-                await self._run([waiting])
+                await self._run([waiting], run_batch)
             return
         for waiting, outcome in zip(batch, outcomes, strict=True):
             if isinstance(outcome, Exception):

@@ -11,6 +11,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.post import TAKEN_FROM, TAKEN_TO, Duty, Lease, Post, PostStatus
+from bot.errors import DayTaken
 from bot.storage.database import is_lock_timeout
 from bot.storage.sql import insert_ignore
 from bot.storage.tables import groups, posts, subscriptions
@@ -49,8 +50,8 @@ class PostRepository:
         reveal_at: datetime,
         now: datetime,
         status: PostStatus = PostStatus.CLAIMED,
-    ) -> int | None:
-        """Insert the post row under its unique key; None when the day is taken already."""
+    ) -> int:
+        """Insert the post row under its unique key; DayTaken when the day has one already."""
         result = await self._connection.execute(
             insert_ignore(self._connection, posts).values(
                 subscription_id=subscription_id,
@@ -64,12 +65,14 @@ class PostRepository:
             )
         )
         if not result.rowcount:
-            return None
-        return await self._connection.scalar(
+            raise DayTaken()
+        found = await self._connection.execute(
             select(posts.c.id).where(
                 posts.c.subscription_id == subscription_id, posts.c.local_date == local_date
             )
         )
+        post_id: int = found.scalar_one()
+        return post_id
 
     async def take_lease(
         self, post_id: int, duty: Duty, until: datetime, now: datetime

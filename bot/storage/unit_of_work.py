@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.errors import StorageUnavailable
-from bot.storage.answers import AnswerRepository
+from bot.errors import StorageConflict, StorageUnavailable
+from bot.storage.answers import AnswerBatchQueries, AnswerRepository
 from bot.storage.cards import CardRepository
 from bot.storage.clocks import ClockRepository
 from bot.storage.database import LOCK_NOT_AVAILABLE, QUERY_CANCELED, Database
@@ -27,6 +27,7 @@ class UnitOfWork:
         self.subscriptions = SubscriptionRepository(connection)
         self.posts = PostRepository(connection)
         self.answers = AnswerRepository(connection)
+        self.answer_batches = AnswerBatchQueries(connection)  # set-wise reads and writes
         self.quizzes = QuizRepository(connection)
         self.cards = CardRepository(connection)
         self.clocks = ClockRepository(connection)
@@ -54,10 +55,12 @@ class Storage:
 
 @contextmanager
 def unavailable_as_domain_error() -> Iterator[None]:
-    """A database that does not answer becomes StorageUnavailable, told apart from bad input
-    (constraint and data errors pass through to the code that expects them) and from bugs."""
+    """A database that does not answer becomes StorageUnavailable, a constraint the database
+    enforced becomes StorageConflict; both are told apart from bugs, which pass through."""
     try:
         yield
+    except IntegrityError as error:
+        raise StorageConflict() from error
     except TimeoutError as error:
         raise StorageUnavailable(timed_out=True) from error
     except DBAPIError as error:

@@ -31,7 +31,7 @@ def console(
     environment.pop("QOTD_CONSOLE_START", None)
     environment |= env
     return subprocess.run(
-        [sys.executable, "-m", "bot", "console", *(["--start", start] if start else [])],
+        [sys.executable, "-m", "qotd", "console", *(["--start", start] if start else [])],
         input=script,
         capture_output=True,
         text=True,
@@ -70,7 +70,7 @@ def test_a_piped_session_plays_the_whole_daily_loop(tmp_path):
 
 def test_reveal_closes_the_open_question_at_once(tmp_path):
     result = console(
-        tmp_path, "schedule 09:00 UTC daily\nadvance 1h\nanswer A\nreveal\nas bob\nanswer B\n"
+        tmp_path, "schedule 09:00 UTC daily\nadvance 1h\nanswer A\nreveal-now\nas bob\nanswer B\n"
     )
     out = result.stdout
     assert "== Answer · Day 1 ==" in out
@@ -160,7 +160,7 @@ def test_qotd_run_without_credentials_opens_a_quiet_console(tmp_path):
         "QOTD_CONSOLE_START": START,
     }
     result = subprocess.run(
-        [sys.executable, "-m", "bot", "run"],
+        [sys.executable, "-m", "qotd", "run"],
         input="schedule 09:00 UTC daily\nadvance 1d\n",
         capture_output=True,
         text=True,
@@ -199,7 +199,7 @@ def test_a_later_session_resumes_where_the_last_one_stopped(tmp_path):
 def test_output_piped_into_a_reader_that_stops_early_ends_quietly(tmp_path):
     environment = {key: value for key, value in os.environ.items() if key != "QOTD_CONTENT_DIR"}
     result = subprocess.run(  # the shipped bank's export is far larger than a pipe's buffer
-        f"{sys.executable} -m bot content export | head -n 1",
+        f"{sys.executable} -m qotd content export | head -n 1",
         shell=True,
         capture_output=True,
         text=True,
@@ -211,10 +211,13 @@ def test_output_piped_into_a_reader_that_stops_early_ends_quietly(tmp_path):
     assert result.stderr == ""
 
 
-@pytest.mark.parametrize("command", [["console"], ["content", "validate"], ["db", "upgrade"]])
+@pytest.mark.parametrize(
+    "command",
+    [["console"], ["content", "validate"], ["db", "upgrade"], ["discord", "clear-commands"]],
+)
 def test_every_subcommand_help_page_says_what_it_does(command):
     result = subprocess.run(
-        [sys.executable, "-m", "bot", *command, "--help"],
+        [sys.executable, "-m", "qotd", *command, "--help"],
         capture_output=True,
         text=True,
         cwd=ROOT,

@@ -59,7 +59,7 @@ def play(tmp_path: Path, start: datetime | None, script: str | None = None) -> s
         [
             sys.executable,
             "-m",
-            "bot",
+            "qotd",
             "console",
             *(["--start", start.isoformat()] if start else []),
         ],

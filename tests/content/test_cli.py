@@ -21,7 +21,7 @@ def qotd(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
         **env,
     }
     return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
+        [sys.executable, "-m", "qotd", *args],
         capture_output=True,
         text=True,
         cwd=ROOT,

@@ -12,9 +12,9 @@ import pytest
 
 from adapters.discord import create_front_end
 from adapters.discord.client import TokenRejected
-from bot import app
 from bot.clock import ManualClock
 from bot.services import answers
+from qotd import app
 from tests.discord import payloads
 from tests.discord.fake_api import APP_ID
 from tests.discord.harness import DiscordBot, custom_ids, settings, text_of

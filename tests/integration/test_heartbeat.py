@@ -4,6 +4,7 @@ completed tick is recorded for health checks and `qotd status`."""
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import timedelta
 
 from bot.operations import format_workers
@@ -25,7 +26,7 @@ class HangingChat(RecordingChat):
 
 
 async def test_a_completed_tick_is_recorded_for_health_and_status(core, clock, chat):
-    core.pulse = Pulse("host-a:101", timedelta(seconds=30), clock.now())
+    core = replace(core, pulse=Pulse("host-a:101", timedelta(seconds=30), clock.now()))
     heartbeat = Heartbeat(core, chat.chats, 30)
     clock.advance(timedelta(seconds=30))
     assert await heartbeat.beat() is not None
@@ -39,7 +40,7 @@ async def test_a_completed_tick_is_recorded_for_health_and_status(core, clock, c
 async def test_a_hung_tick_is_cut_off_and_the_next_tick_runs(core, clock, channel, caplog):
     await subscribe(core, channel)
     clock.advance(timedelta(hours=3))  # 09:00 in Berlin has passed: a post is due
-    core.pulse = Pulse("host-a:101", timedelta(seconds=30), clock.now())
+    core = replace(core, pulse=Pulse("host-a:101", timedelta(seconds=30), clock.now()))
     hanging = HangingChat("test")
     heartbeat = Heartbeat(core, hanging.chats, 30)
     heartbeat._deadline = 0.5  # the production limit is minutes; the rule is the same

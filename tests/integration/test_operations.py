@@ -71,7 +71,7 @@ def test_qotd_run_refuses_to_share_a_sqlite_file(tmp_path):
     }
     with ProcessLock(database):
         result = subprocess.run(
-            [sys.executable, "-m", "bot", "console"],
+            [sys.executable, "-m", "qotd", "console"],
             input="help\n",
             capture_output=True,
             text=True,
@@ -197,7 +197,7 @@ async def test_export_and_the_console_agree_a_streak_is_broken_by_a_post_closed_
 def qotd(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     """Run the real `qotd` command with extra environment variables."""
     return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
+        [sys.executable, "-m", "qotd", *args],
         input="",
         capture_output=True,
         text=True,

@@ -10,8 +10,9 @@ import pytest
 from sqlalchemy import text
 
 from bot.domain.post import Duty, PostStatus
-from bot.ports import ChatError
+from bot.ports import ChatError, OutgoingPost, OutgoingReveal, Results
 from bot.services import posting, subscriptions
+from bot.services.posting import leases
 from tests.fakes import PartWay, RecordingChat
 from tests.integration.helpers import ADMIN, pass_time, subscribe
 from tests.processes import deadline
@@ -87,9 +88,7 @@ async def test_a_worker_holding_a_stale_copy_looks_before_it_sends(core, clock, 
         )
     assert lease is not None and not lease.look_first
     question = chat.posts_question(stale.question_id, core)
-    await chat.send_question(
-        posting.OutgoingPost(stale.id, channel, question, 1, stale.reveal_at, "UTC")
-    )
+    await chat.send_question(OutgoingPost(stale.id, channel, question, 1, stale.reveal_at, "UTC"))
     clock.advance(core.lease + timedelta(seconds=1))
     # Worker A resumes with its copy from before B's attempt: the lease it takes says
     # "second attempt", so it finds B's message instead of sending again.
@@ -105,7 +104,7 @@ async def test_a_worker_that_stalls_past_its_lease_does_not_send(core, clock, ch
     chat = RecordingChat("test")
     stalled = asyncio.Event()
     resume = asyncio.Event()
-    real_holds = posting._still_held
+    real_holds = leases.still_held
 
     async def stall_once(core_, lease):  # worker A freezes right after taking its lease
         if not stalled.is_set():
@@ -113,7 +112,7 @@ async def test_a_worker_that_stalls_past_its_lease_does_not_send(core, clock, ch
             await resume.wait()
         return await real_holds(core_, lease)
 
-    posting._still_held = stall_once  # type: ignore[assignment]
+    leases.still_held = stall_once  # type: ignore[assignment]
     try:
         async with core.storage.read() as uow:
             [post] = await uow.posts.claimed(["test"], clock.now())
@@ -126,7 +125,7 @@ async def test_a_worker_that_stalls_past_its_lease_does_not_send(core, clock, ch
         resume.set()
         assert await worker_a is None  # fenced off: it neither sends nor records
     finally:
-        posting._still_held = real_holds  # type: ignore[assignment]
+        leases.still_held = real_holds  # type: ignore[assignment]
     assert len(chat.posts) == 1
     assert await statuses(core) == [PostStatus.POSTED]
 
@@ -244,14 +243,14 @@ async def test_a_worker_killed_part_way_through_a_reveal_is_resumed_after_the_la
             post.post_id, Duty.REVEAL, clock.now() + core.lease, clock.now()
         )
     assert row is not None and lease is not None
-    reveal = posting.OutgoingReveal(
+    reveal = OutgoingReveal(
         post.post_id,
         channel,
         post.question,
         1,
         row.message_ref,
         None,
-        posting.Results(0, 0, 0, None),
+        Results(0, 0, 0, None),
     )
     chat.send_reveal_part(reveal, 0)  # ... gets two messages out, and dies unrecorded
     chat.send_reveal_part(reveal, 1)

@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import itertools
 from collections import Counter
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from hypothesis import HealthCheck, example, given, settings
@@ -192,23 +193,21 @@ class StallingStorage:
 async def stall_past_the_lease(workers, platform, clock) -> None:
     """Worker 1 stalls right after taking a lease; the lease runs out, worker 0 takes the
     post over, then worker 1 thaws and carries on with what it was doing."""
-    stalling, other = workers[1], workers[0]
-    storage = stalling.storage
-    stalling.storage = StallingStorage(storage)
+    storage = StallingStorage(workers[1].storage)
+    stalling, other = replace(workers[1], storage=storage), workers[0]
+    ticking = asyncio.create_task(posting.tick(stalling, platform.chats))
+    stalled = asyncio.create_task(storage.stalled.wait())
     try:
-        ticking = asyncio.create_task(posting.tick(stalling, platform.chats))
-        stalled = asyncio.create_task(stalling.storage.stalled.wait())
         async with deadline(30, "the stalling worker to take a lease or finish its tick"):
             await asyncio.wait({ticking, stalled}, return_when=asyncio.FIRST_COMPLETED)
         if stalled.done():
             clock.advance(stalling.lease + timedelta(seconds=1))
             await posting.tick(other, platform.chats)
-            stalling.storage.thaw.set()
+            storage.thaw.set()
         async with deadline(30, "the thawed worker to finish its tick"):
             await ticking
     finally:
         stalled.cancel()
-        stalling.storage = storage
 
 
 async def _subscription_id(uow, channel) -> int:

@@ -11,7 +11,7 @@ from bot.bootstrap import build_core
 from bot.clock import ManualClock
 from bot.config import Settings
 from bot.domain.post import Duty, PostStatus
-from bot.ports import ChatError
+from bot.ports import ChatError, OutgoingPost, OutgoingReveal, Results
 from bot.services import posting, subscriptions
 from bot.storage.tables import posts
 from tests.conftest import FIXTURES, member
@@ -252,7 +252,7 @@ async def test_a_worker_killed_after_sending_does_not_cause_a_duplicate(core, cl
         assert await uow.posts.take_lease(row.id, Duty.SEND, clock.now() + core.lease, clock.now())
     async with core.storage.read() as uow:
         claimed = await uow.posts.get(row.id)
-    outgoing = posting.OutgoingPost(
+    outgoing = OutgoingPost(
         row.id, channel, chat.posts_question(row.question_id, core), 1, row.reveal_at, "UTC"
     )
     await chat.send_question(outgoing)
@@ -278,8 +278,8 @@ async def test_a_worker_killed_mid_reveal_does_not_reveal_twice(core, clock, cha
     crashed = RecordingChat("test")
     await posting.reveal_post(core, crashed.chats, due[0])  # lease is held: nothing happens
     assert crashed.reveals == []
-    reveal = posting.OutgoingReveal(
-        due[0].id, channel, chat.posts[-1].question, 1, None, None, posting.Results(0, 0, 0, None)
+    reveal = OutgoingReveal(
+        due[0].id, channel, chat.posts[-1].question, 1, None, None, Results(0, 0, 0, None)
     )
     chat.send_reveal_part(reveal, 0)  # the dead worker's reveal reached the platform
     clock.advance(core.lease + timedelta(seconds=1))
@@ -297,7 +297,7 @@ async def test_a_post_found_on_the_platform_after_the_grace_window_is_recorded_n
     row = (await post_rows(core))[0]
     async with core.storage.write() as uow:
         await uow.posts.take_lease(row.id, Duty.SEND, clock.now() + core.lease, clock.now())
-    outgoing = posting.OutgoingPost(
+    outgoing = OutgoingPost(
         row.id, channel, chat.posts_question(row.question_id, core), 1, row.reveal_at, "UTC"
     )
     await chat.send_question(outgoing)

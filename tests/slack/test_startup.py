@@ -17,9 +17,9 @@ from sqlalchemy.exc import OperationalError
 
 from adapters.slack import create_front_end
 from adapters.slack.runner import SlackFrontEnd
-from bot.app import run_bot
 from bot.config import Settings
 from bot.errors import QotdError
+from qotd.app import run_bot
 from tests.processes import WORK_LIMIT, deadline
 from tests.slack.fake_api import FakeSlack
 from tests.slack.harness import SlackHarness, serving
@@ -117,10 +117,11 @@ async def test_healthz_is_503_when_the_database_does_not_answer(slack, monkeypat
 
 
 async def test_healthz_is_503_when_the_scheduler_has_not_ticked_for_several_intervals(slack):
-    from bot.services.pulse import STALE_AFTER_TICKS, Pulse
+    from bot.services.pulse import STALE_AFTER_TICKS
 
     clock = slack.core.clock
-    slack.core.pulse = Pulse("test-worker", timedelta(seconds=30), clock.now())
+    assert slack.core.pulse.interval == timedelta(seconds=30)
+    slack.core.pulse.start(clock.now())  # this process's scheduler starts
     async with _serving(slack) as url:
         assert (await _get(url))[0] == 200  # just started: not stale yet
         clock.advance(timedelta(seconds=30 * STALE_AFTER_TICKS + 1))

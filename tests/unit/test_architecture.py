@@ -35,6 +35,29 @@ def test_bot_imports_no_platform_sdk():
     assert offenders == {}
 
 
+def test_the_core_never_imports_the_front_ends_or_the_entry_points():
+    offenders = {
+        name: files
+        for name, files in imported_roots(ROOT / "bot").items()
+        if name in ("adapters", "qotd")
+    }
+    assert offenders == {}
+
+
+def test_the_front_ends_never_import_the_entry_points():
+    assert imported_roots(ROOT / "adapters").get("qotd") is None
+
+
+def test_no_module_imports_itself_back_through_others():
+    graph = module_graph(("bot", "adapters", "qotd"))
+    assert import_cycles(graph) == []
+
+
+def test_the_cycle_check_finds_a_cycle():
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
+    assert import_cycles(graph) == [["a", "b", "c"]]
+
+
 def test_the_domain_imports_no_infrastructure():
     offenders = {
         name: files
@@ -68,3 +91,71 @@ def test_core_code_never_reads_the_wall_clock():
             if needle in text:
                 offenders.append(f"{path.relative_to(ROOT)}: {needle}")
     assert offenders == []
+
+
+def module_graph(packages: tuple[str, ...]) -> dict[str, set[str]]:
+    """Each module of `packages` and the modules of `packages` it imports, wherever in the file
+    (an import inside a function or under TYPE_CHECKING still ties the two together)."""
+    paths = {
+        _module_name(path): path for package in packages for path in (ROOT / package).rglob("*.py")
+    }
+    graph: dict[str, set[str]] = {}
+    for module, path in paths.items():
+        imported: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                # `from package import module` imports the module, not the package's names.
+                names = [
+                    f"{node.module}.{alias.name}"
+                    if f"{node.module}.{alias.name}" in paths
+                    else node.module
+                    for alias in node.names
+                ]
+            else:
+                continue
+            for name in names:
+                while name and name not in paths:
+                    name = name.rpartition(".")[0]
+                if name and name != module:
+                    imported.add(name)
+        graph[module] = imported
+    return graph
+
+
+def import_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The groups of modules that import one another (strongly connected, Tarjan)."""
+    order: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    cycles: list[list[str]] = []
+
+    def visit(module: str) -> None:
+        order[module] = low[module] = len(order)
+        stack.append(module)
+        for imported in sorted(graph.get(module, ())):
+            if imported not in order:
+                visit(imported)
+                low[module] = min(low[module], low[imported])
+            elif imported in stack:
+                low[module] = min(low[module], order[imported])
+        if low[module] == order[module]:
+            group = []
+            while True:
+                member = stack.pop()
+                group.append(member)
+                if member == module:
+                    break
+            if len(group) > 1:
+                cycles.append(sorted(group))
+
+    for module in sorted(graph):
+        if module not in order:
+            visit(module)
+    return cycles
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)

@@ -17,8 +17,8 @@ async def test_concurrent_requests_share_batches_and_keep_their_own_results():
         await asyncio.sleep(0.01)
         return [request * 2 for request in requests]
 
-    queue: GroupCommit[int, int] = GroupCommit(run)
-    results = await asyncio.gather(*(queue.submit(number) for number in range(50)))
+    queue: GroupCommit[int, int] = GroupCommit()
+    results = await asyncio.gather(*(queue.submit(number, run) for number in range(50)))
     assert results == [number * 2 for number in range(50)]
     assert len(batches) < 10
     assert sorted(number for batch in batches for number in batch) == list(range(50))
@@ -28,9 +28,9 @@ async def test_a_per_request_error_reaches_only_that_caller():
     async def run(requests):
         return [ValueError("bad") if request == 3 else request for request in requests]
 
-    queue: GroupCommit[int, int] = GroupCommit(run)
+    queue: GroupCommit[int, int] = GroupCommit()
     results = await asyncio.gather(
-        *(queue.submit(number) for number in range(6)), return_exceptions=True
+        *(queue.submit(number, run) for number in range(6)), return_exceptions=True
     )
     assert isinstance(results[3], ValueError)
     assert [result for index, result in enumerate(results) if index != 3] == [0, 1, 2, 4, 5]
@@ -45,10 +45,10 @@ async def test_a_failing_batch_is_retried_one_by_one():
         await asyncio.sleep(0)
         return list(requests)
 
-    queue: GroupCommit[int, int] = GroupCommit(run)
-    first = asyncio.create_task(queue.submit(0))
+    queue: GroupCommit[int, int] = GroupCommit()
+    first = asyncio.create_task(queue.submit(0, run))
     await asyncio.sleep(0)
-    others = [asyncio.create_task(queue.submit(number)) for number in range(1, 8)]
+    others = [asyncio.create_task(queue.submit(number, run)) for number in range(1, 8)]
     results = await asyncio.gather(first, *others, return_exceptions=True)
     assert results[0] == 0
     assert isinstance(results[4], RuntimeError)
@@ -63,8 +63,8 @@ async def test_batches_are_capped():
         await asyncio.sleep(0)
         return list(requests)
 
-    queue: GroupCommit[int, int] = GroupCommit(run, max_batch=8)
-    await asyncio.gather(*(queue.submit(number) for number in range(40)))
+    queue: GroupCommit[int, int] = GroupCommit(max_batch=8)
+    await asyncio.gather(*(queue.submit(number, run) for number in range(40)))
     assert max(sizes) <= 8
 
 
@@ -73,8 +73,8 @@ async def test_single_requests_still_work(size):
     async def run(requests):
         return list(requests)
 
-    queue: GroupCommit[int, int] = GroupCommit(run)
-    assert await asyncio.gather(*(queue.submit(n) for n in range(size))) == list(range(size))
+    queue: GroupCommit[int, int] = GroupCommit()
+    assert await asyncio.gather(*(queue.submit(n, run) for n in range(size))) == list(range(size))
 
 
 async def test_a_batch_past_its_deadline_tells_every_caller_at_once():
@@ -84,9 +84,9 @@ async def test_a_batch_past_its_deadline_tells_every_caller_at_once():
     async def hang(batch):
         await asyncio.Event().wait()
 
-    queue: GroupCommit[int, int] = GroupCommit(hang, deadline=0.2, late=NotSaved)
+    queue: GroupCommit[int, int] = GroupCommit(deadline=0.2, late=NotSaved)
     results = await asyncio.wait_for(
-        asyncio.gather(*(queue.submit(n) for n in range(3)), return_exceptions=True), 10
+        asyncio.gather(*(queue.submit(n, hang) for n in range(3)), return_exceptions=True), 10
     )
     assert [type(result) for result in results] == [NotSaved] * 3
 
@@ -100,13 +100,13 @@ async def test_a_request_queued_behind_a_hung_batch_is_answered_by_its_own_deadl
         await asyncio.Event().wait()
 
     loop = asyncio.get_running_loop()
-    queue: GroupCommit[int, int] = GroupCommit(hang, deadline=8, late=NotSaved)
+    queue: GroupCommit[int, int] = GroupCommit(deadline=8, late=NotSaved)
     answered: dict[int, float] = {}
 
     async def answer(n: int) -> None:
         arrived = loop.time()
         with pytest.raises(NotSaved):
-            await queue.submit(n)
+            await queue.submit(n, hang)
         answered[n] = loop.time() - arrived
 
     first = asyncio.create_task(answer(1))

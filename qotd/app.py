@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import importlib
 import logging
 import sys
 from datetime import UTC, datetime
@@ -23,9 +22,6 @@ No Discord or Slack credentials are set, so qotd starts its local console channe
   Discord: set QOTD_DISCORD_TOKEN (the bot token from the Developer Portal).
   Slack:   set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (and SLACK_APP_TOKEN for Socket Mode).
 """
-
-# Each front end's package exposes create_front_end(core, settings, **options) -> FrontEnd.
-FRONT_END_PACKAGES = {"discord": "adapters.discord", "slack": "adapters.slack"}
 
 
 async def run_console(settings: Settings) -> int:
@@ -60,9 +56,14 @@ def wanted_front_ends(
 def create_front_end(
     name: str, core: Core, settings: Settings, options: dict[str, Any]
 ) -> FrontEnd:
-    module = importlib.import_module(FRONT_END_PACKAGES[name])
-    front_end: FrontEnd = module.create_front_end(core, settings, **options)
-    return front_end
+    """The named front end over `core`. Each platform's library loads only when it is used."""
+    if name == "discord":
+        from adapters import discord
+
+        return discord.create_front_end(core, settings, **options)
+    from adapters import slack
+
+    return slack.create_front_end(core, settings, **options)
 
 
 async def run_bot(settings: Settings, *, slack_http: bool = False, port: int = 3000) -> int:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib
 import logging
 import os
 import sys
@@ -95,6 +94,12 @@ def build_parser() -> argparse.ArgumentParser:
         dest="discord_command", required=True, metavar="ACTION"
     )
     _command(discord_commands, "invite-url", "print the OAuth2 URL that adds the bot to a server")
+    clear = _command(
+        discord_commands,
+        "clear-commands",
+        "remove the copy of /qotd a development sync left in one server",
+    )
+    clear.add_argument("guild", type=int, metavar="SERVER_ID", help="the server's id")
 
     db = _command(commands, "db", "database maintenance")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
@@ -141,9 +146,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "content":
         return _content(args, settings)
     if args.command == "discord":
-        invite = importlib.import_module("adapters.discord.invite")
-        print(invite.invite_url(settings))
-        return 0
+        return _discord(args, settings)
     if args.command in ("status", "export"):
         from bot.operations import run_report
 
@@ -159,11 +162,24 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         asyncio.run(upgrade_database(settings.database_url, settings.database_schema))
         print(f"database is at the newest schema ({hide_password(settings.database_url)})")
         return 0
-    from bot.app import run_bot, run_console
+    from qotd.app import run_bot, run_console
 
     if args.command == "console":
         return asyncio.run(run_console(settings))
     return asyncio.run(run_bot(settings, slack_http=args.slack_http, port=args.port))
+
+
+def _discord(args: argparse.Namespace, settings: Settings) -> int:
+    if args.discord_command == "clear-commands":
+        from adapters.discord.dev_guild import clear_guild_commands
+
+        asyncio.run(clear_guild_commands(settings, args.guild))
+        print(f"Removed qotd's commands from server {args.guild}; the global /qotd stays.")
+        return 0
+    from adapters.discord.invite import invite_url
+
+    print(invite_url(settings))
+    return 0
 
 
 def _content(args: argparse.Namespace, settings: Settings) -> int:

@@ -1,0 +1,102 @@
+"""The worker's side of a lease on a post: the fencing check before a send, and the
+transitions after one (given back after a failure, given up for good), each a compare-and-set
+on the lease's token."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from bot.domain.post import Lease, PostStatus
+from bot.domain.subscription import Subscription
+from bot.ports import (
+    SEND_FENCE,
+)
+from bot.services.context import Core
+
+log = logging.getLogger(__name__)
+
+
+async def still_held(core: Core, lease: Lease) -> bool:
+    """The fencing check just before a send: a worker that stalled past its lease (a pause,
+    a frozen container, a long event-loop block) must not send over the one that took over."""
+    async with core.storage.read() as uow:
+        held = await uow.posts.holds(lease, core.clock.now())
+    if not held:
+        log.warning(
+            "post=%s: lost the %s lease before sending; another worker took it over",
+            lease.post.id,
+            lease.duty,
+        )
+    return held
+
+
+@asynccontextmanager
+async def fenced(core: Core, lease: Lease) -> AsyncIterator[None]:
+    """Let the front end's own retries re-check the lease before each retry (see SEND_FENCE)."""
+    token = SEND_FENCE.set(lambda: still_held(core, lease))
+    try:
+        yield
+    finally:
+        SEND_FENCE.reset(token)
+
+
+async def give_up(core: Core, lease: Lease, status: PostStatus, reason: str) -> None:
+    async with core.storage.write() as uow:
+        if not await uow.posts.abandon(lease, status, reason):
+            lost(lease)
+            return
+    log.warning(
+        "gave up post=%s subscription=%s (%s): %s",
+        lease.post.id,
+        lease.post.subscription_id,
+        status,
+        reason,
+    )
+
+
+def lost(lease: Lease) -> None:
+    log.warning(
+        "post=%s: the %s lease was lost before its result was recorded; the new holder "
+        "looks on the platform before it sends",
+        lease.post.id,
+        lease.duty,
+    )
+
+
+async def fail(
+    core: Core,
+    lease: Lease,
+    subscription: Subscription,
+    reason: str,
+    permanent: bool,
+    parts_sent: int = 0,
+) -> None:
+    """A failed send or reveal: the post stays in its working state with the lease given
+    back, so the next tick (or `resume`, when a permanent failure paused the subscription)
+    takes it up again, looking on the platform first."""
+    now = core.clock.now()
+    async with core.storage.write() as uow:
+        if not await uow.posts.release(lease, reason, parts_sent):
+            lost(lease)
+            return
+        await uow.subscriptions.record_error(subscription.id, reason, now)
+        if permanent:
+            await uow.subscriptions.set_paused(subscription.id, True, reason, now)
+    log.warning(
+        "post=%s group=%s subscription=%s channel=%s %s failed%s: %s",
+        lease.post.id,
+        subscription.channel.group_id,
+        subscription.id,
+        subscription.channel.channel_id,
+        lease.duty,
+        " (paused)" if permanent else "",
+        reason,
+    )
+
+
+async def record_subscription_error(core: Core, subscription_id: int, error: str) -> None:
+    async with core.storage.write() as uow:
+        await uow.subscriptions.record_error(subscription_id, error, core.clock.now())
+    log.warning("subscription=%s: %s", subscription_id, error)

@@ -1,0 +1,103 @@
+"""Revealing posts whose reveal time has come: take the lease, resume after any messages of
+the reveal already on the platform, re-check the lease, send, record."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import replace
+
+from bot.domain.post import Duty, Post, PostStatus
+from bot.ports import (
+    Chat,
+    ChatError,
+    FindsSent,
+    OutgoingReveal,
+    Results,
+    WrittenAnswer,
+)
+from bot.services.context import Core
+from bot.services.posting import leases
+
+log = logging.getLogger(__name__)
+
+
+async def reveal_due_posts(core: Core, chats: Mapping[str, Chat]) -> int:
+    """Reveal every post whose reveal time has passed, including ones missed while down."""
+    async with core.storage.read() as uow:
+        due = await uow.posts.due_reveals(chats.keys(), core.clock.now())
+    revealed = 0
+    for post in due:
+        revealed += await reveal_post(core, chats, post)
+    return revealed
+
+
+async def reveal_post(core: Core, chats: Mapping[str, Chat], post: Post) -> bool:
+    now = core.clock.now()
+    async with core.storage.write() as uow:
+        subscription = await uow.subscriptions.get(post.subscription_id)
+        if subscription is None or subscription.paused:
+            return False
+        lease = await uow.posts.take_lease(post.id, Duty.REVEAL, now + core.lease, now)
+        if lease is None:
+            return False
+        answered, picked, correct = await uow.answers.results(post.id)
+        answers = await uow.answers.for_post(post.id)
+    post = lease.post
+    question = core.library.pack(subscription.pack).by_id.get(post.question_id)
+    if question is None:
+        await leases.give_up(
+            core,
+            lease,
+            PostStatus.FAILED,
+            f"question {post.question_id!r} is no longer in the pack",
+        )
+        return False
+    fastest = next((answer.name for answer in answers if answer.correct), None)
+    written = tuple(
+        WrittenAnswer(answer.name, answer.written) for answer in answers if answer.written
+    )
+    reveal = OutgoingReveal(
+        post_id=post.id,
+        channel=subscription.channel,
+        question=question,
+        day_number=post.day_number or 0,
+        message_ref=post.message_ref,
+        thread_ref=post.thread_ref,
+        results=Results(answered, picked, correct, fastest, written),
+    )
+    chat = chats[subscription.channel.platform]
+    try:
+        # Earlier attempts may have put some or all of the reveal's messages on the platform:
+        # start after the last one found there (or recorded as sent), never send one twice.
+        first_part = post.reveal_parts_sent
+        if lease.look_first and isinstance(chat, FindsSent):
+            first_part = max(first_part, await chat.find_reveal(reveal))
+        if not await leases.still_held(core, lease):
+            return False
+        async with leases.fenced(core, lease):
+            await chat.send_reveal(replace(reveal, first_part=first_part))
+    except ChatError as error:
+        await leases.fail(
+            core, lease, subscription, error.reason, error.permanent, error.parts_sent
+        )
+        return False
+    except Exception as error:
+        log.exception("revealing post=%s failed", post.id)
+        await leases.fail(
+            core, lease, subscription, f"unexpected error: {type(error).__name__}", False
+        )
+        return False
+    async with core.storage.write() as uow:
+        recorded = await uow.posts.mark_revealed(lease, core.clock.now())
+    if not recorded:
+        leases.lost(lease)
+        return False
+    log.info(
+        "revealed post=%s group=%s channel=%s subscription=%s",
+        post.id,
+        subscription.channel.group_id,
+        subscription.channel.channel_id,
+        subscription.id,
+    )
+    return True

@@ -1,0 +1,60 @@
+"""One scheduler beat, and when the next one is due."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.ports import (
+    Chat,
+)
+from bot.services.context import Core
+from bot.services.nudges import next_reminder_at, send_due_nudges
+from bot.services.posting.claim import claim_due_posts, claimed_posts
+from bot.services.posting.reveal import reveal_due_posts
+from bot.services.posting.send import send_post
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class TickReport:
+    posted: int = 0
+    revealed: int = 0
+    missed: int = 0
+    failed: int = 0
+    nudged: int = 0
+
+
+async def tick(core: Core, chats: Mapping[str, Chat]) -> TickReport:
+    """One scheduler beat: make due reveals, then claim due posts and send them.
+
+    Reveals go first, so a subscription's answer is out before its next question (a post
+    whose previous answer is not out yet also waits for it in `send_post`).
+    """
+    revealed = await reveal_due_posts(core, chats)
+    _, missed = await claim_due_posts(core, chats.keys())
+    posted = failed = 0
+    for post in await claimed_posts(core, chats.keys()):
+        outcome = await send_post(core, chats, post)
+        posted += outcome is True
+        failed += outcome is False
+    nudged = await send_due_nudges(core, chats)
+    return TickReport(posted=posted, revealed=revealed, missed=missed, failed=failed, nudged=nudged)
+
+
+async def next_wakeup(core: Core, platforms: Iterable[str], after: datetime) -> datetime | None:
+    """The next instant strictly after `after` when something is due: a post, a reveal or a
+    member's reminder."""
+    platforms = list(platforms)
+    async with core.storage.read() as uow:
+        subscriptions = await uow.subscriptions.active(platforms)
+        next_reveal = await uow.posts.next_reveal_after(platforms, after)
+        reminders = await uow.cards.nudges(platforms)
+    candidates = [subscription.schedule.next_post_at(after) for subscription in subscriptions]
+    candidates += [next_reminder_at(row, after) for row in reminders]
+    if next_reveal is not None:
+        candidates.append(next_reveal)
+    return min(candidates, default=None)

@@ -1,0 +1,339 @@
+"""An in-memory unit of work for the posting rules (the cosmicpython fake-repository style).
+
+It keeps the same state the SQL repositories keep and makes the same compare-and-set
+decisions, taken from the domain (`bot.domain.post.may_take`), so service-rule tests run
+without a database. A write that raises leaves no trace, as a rolled-back transaction would.
+The SQLite and PostgreSQL integration tests hold the real repositories to the same rules.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from typing import Any
+
+from bot.domain.identity import ChannelRef
+from bot.domain.post import DONE_TO, TAKEN_TO, Duty, Lease, Post, PostStatus, may_take
+from bot.domain.subscription import Subscription
+from bot.errors import DayTaken
+
+
+@dataclass
+class _Row:
+    """A post row: the domain Post plus the lease columns only storage sees."""
+
+    post: Post
+    lease_until: datetime | None = None
+    lease_token: int = 0
+    reveal_attempts: int = 0
+
+
+@dataclass
+class MemoryState:
+    subscriptions: dict[int, Subscription] = field(default_factory=dict)
+    cycles: dict[int, int] = field(default_factory=dict)
+    used: dict[tuple[int, int], set[str]] = field(default_factory=dict)
+    queued: dict[int, list[str]] = field(default_factory=dict)
+    posts: dict[int, _Row] = field(default_factory=dict)
+    last_post_id: int = 0
+
+
+class MemorySubscriptions:
+    def __init__(self, state: MemoryState) -> None:
+        self._state = state
+
+    def add(self, subscription: Subscription) -> None:
+        self._state.subscriptions[subscription.id] = subscription
+
+    async def get(self, subscription_id: int) -> Subscription | None:
+        return self._state.subscriptions.get(subscription_id)
+
+    async def for_channel(self, channel: ChannelRef) -> Subscription | None:
+        return next(
+            (item for item in self._state.subscriptions.values() if item.channel == channel),
+            None,
+        )
+
+    async def active(self, platforms: Iterable[str]) -> list[Subscription]:
+        wanted = set(platforms)
+        return [
+            item
+            for _, item in sorted(self._state.subscriptions.items())
+            if item.channel.platform in wanted and not item.paused
+        ]
+
+    async def record_error(self, subscription_id: int, error: str | None, now: datetime) -> None:
+        self._change(subscription_id, last_error=error, last_error_at=now if error else None)
+
+    async def set_paused(
+        self, subscription_id: int, paused: bool, reason: str | None, now: datetime
+    ) -> None:
+        changes: dict[str, Any] = {"paused": paused, "pause_reason": reason}
+        if not paused:
+            changes["active_since"] = now
+        self._change(subscription_id, **changes)
+
+    async def cycle(self, subscription_id: int) -> int:
+        return self._state.cycles.get(subscription_id, 0)
+
+    async def set_cycle(self, subscription_id: int, cycle: int) -> None:
+        self._state.cycles[subscription_id] = cycle
+
+    async def queued(self, subscription_id: int) -> list[str]:
+        return list(self._state.queued.get(subscription_id, []))
+
+    async def dequeue(self, subscription_id: int, question_id: str) -> None:
+        self._state.queued.get(subscription_id, []).remove(question_id)
+
+    async def used_in_cycle(self, subscription_id: int, cycle: int) -> set[str]:
+        return set(self._state.used.get((subscription_id, cycle), set()))
+
+    async def mark_used(
+        self, subscription_id: int, cycle: int, question_id: str, reason: str, now: datetime
+    ) -> None:
+        self._state.used.setdefault((subscription_id, cycle), set()).add(question_id)
+
+    def _change(self, subscription_id: int, **changes: Any) -> None:
+        current = self._state.subscriptions.get(subscription_id)
+        if current is not None:
+            self._state.subscriptions[subscription_id] = replace(current, **changes)
+
+
+class MemoryPosts:
+    def __init__(self, state: MemoryState) -> None:
+        self._state = state
+
+    async def get(self, post_id: int) -> Post | None:
+        row = self._state.posts.get(post_id)
+        return row.post if row else None
+
+    async def dates_since(
+        self, subscription_ids: Iterable[int], first: date
+    ) -> set[tuple[int, date]]:
+        ids = set(subscription_ids)
+        return {
+            (row.post.subscription_id, row.post.local_date)
+            for row in self._state.posts.values()
+            if row.post.subscription_id in ids and row.post.local_date >= first
+        }
+
+    async def claim(
+        self,
+        subscription_id: int,
+        local_date: date,
+        question_id: str,
+        scheduled_at: datetime,
+        reveal_at: datetime,
+        now: datetime,
+        status: PostStatus = PostStatus.CLAIMED,
+    ) -> int:
+        if (subscription_id, local_date) in await self.dates_since([subscription_id], local_date):
+            raise DayTaken()
+        self._state.last_post_id += 1
+        post_id = self._state.last_post_id
+        post = Post(
+            post_id, subscription_id, local_date, question_id, status, scheduled_at, reveal_at
+        )
+        self._state.posts[post_id] = _Row(post)
+        return post_id
+
+    async def take_lease(
+        self, post_id: int, duty: Duty, until: datetime, now: datetime
+    ) -> Lease | None:
+        row = self._state.posts.get(post_id)
+        if row is None or not may_take(duty, row.post.status, _free(row, now)):
+            return None
+        row.lease_until, row.lease_token = until, row.lease_token + 1
+        if duty is Duty.SEND:
+            row.post = replace(row.post, status=TAKEN_TO[duty], attempts=row.post.attempts + 1)
+            attempt = row.post.attempts
+        else:
+            row.post = replace(row.post, status=TAKEN_TO[duty])
+            row.reveal_attempts += 1
+            attempt = row.reveal_attempts
+        return Lease(duty, row.post, row.lease_token, attempt, until)
+
+    async def holds(self, lease: Lease, now: datetime) -> bool:
+        row = self._held(lease)
+        return row is not None and row.lease_until is not None and row.lease_until > now
+
+    async def release(self, lease: Lease, error: str | None, parts_sent: int = 0) -> bool:
+        row = self._held(lease)
+        if row is None:
+            return False
+        parts = max(row.post.reveal_parts_sent, parts_sent)
+        row.post = replace(row.post, last_error=error, reveal_parts_sent=parts)
+        row.lease_until = None
+        return True
+
+    async def mark_posted(
+        self,
+        lease: Lease,
+        message_ref: str,
+        thread_ref: str | None,
+        day_number: int,
+        reveal_at: datetime,
+        now: datetime,
+    ) -> bool:
+        return self._finish(
+            lease,
+            status=DONE_TO[Duty.SEND],
+            message_ref=message_ref,
+            thread_ref=thread_ref,
+            day_number=day_number,
+            reveal_at=reveal_at,
+            posted_at=now,
+            last_error=None,
+        )
+
+    async def mark_revealed(self, lease: Lease, now: datetime) -> bool:
+        return self._finish(lease, status=DONE_TO[Duty.REVEAL], revealed_at=now, last_error=None)
+
+    async def abandon(self, lease: Lease, status: PostStatus, error: str) -> bool:
+        return self._finish(lease, status=status, last_error=error)
+
+    async def close_now(self, post_id: int, now: datetime) -> None:
+        row = self._state.posts[post_id]
+        if row.post.status is PostStatus.POSTED and row.post.reveal_at > now:
+            row.post = replace(row.post, reveal_at=now)
+
+    async def claimed(self, platforms: Iterable[str], now: datetime) -> list[Post]:
+        return self._list(
+            platforms, lambda row: may_take(Duty.SEND, row.post.status, _free(row, now))
+        )
+
+    async def due_reveals(self, platforms: Iterable[str], now: datetime) -> list[Post]:
+        return self._list(
+            platforms,
+            lambda row: (
+                row.post.reveal_at <= now
+                and may_take(Duty.REVEAL, row.post.status, _free(row, now))
+            ),
+        )
+
+    async def unrevealed_before(self, subscription_id: int, local_date: date) -> Post | None:
+        earlier = [
+            row.post
+            for row in self._state.posts.values()
+            if row.post.subscription_id == subscription_id
+            and row.post.local_date < local_date
+            and row.post.unrevealed
+        ]
+        return min(earlier, key=lambda post: post.local_date, default=None)
+
+    async def latest_visible(self, subscription_id: int) -> Post | None:
+        visible = [post for post in self._of(subscription_id) if post.status.visible]
+        return max(visible, key=lambda post: post.local_date, default=None)
+
+    async def latest(self, subscription_id: int) -> Post | None:
+        return max(self._of(subscription_id), key=lambda post: post.local_date, default=None)
+
+    async def visible_count(self, subscription_id: int) -> int:
+        return sum(post.status.visible for post in self._of(subscription_id))
+
+    async def next_reveal_after(self, platforms: Iterable[str], after: datetime) -> datetime | None:
+        wanted = set(platforms)
+        return min(
+            (
+                row.post.reveal_at
+                for row in self._state.posts.values()
+                if row.post.unrevealed
+                and row.post.reveal_at > after
+                and self._platform(row.post) in wanted
+            ),
+            default=None,
+        )
+
+    def _of(self, subscription_id: int) -> list[Post]:
+        return [
+            row.post
+            for row in self._state.posts.values()
+            if row.post.subscription_id == subscription_id
+        ]
+
+    def _platform(self, post: Post) -> str | None:
+        subscription = self._state.subscriptions.get(post.subscription_id)
+        return subscription.channel.platform if subscription else None
+
+    def _list(self, platforms: Iterable[str], keep: Any) -> list[Post]:
+        wanted = set(platforms)
+        rows = [
+            row
+            for row in self._state.posts.values()
+            if keep(row)
+            and self._platform(row.post) in wanted
+            and not self._state.subscriptions[row.post.subscription_id].paused
+        ]
+        return [
+            row.post for row in sorted(rows, key=lambda row: (row.post.scheduled_at, row.post.id))
+        ]
+
+    def _held(self, lease: Lease) -> _Row | None:
+        row = self._state.posts.get(lease.post.id)
+        if (
+            row is None
+            or row.lease_token != lease.token
+            or row.post.status is not TAKEN_TO[lease.duty]
+        ):
+            return None
+        return row
+
+    def _finish(self, lease: Lease, **changes: Any) -> bool:
+        row = self._held(lease)
+        if row is None:
+            return False
+        row.post = replace(row.post, **changes)
+        row.lease_until = None
+        return True
+
+
+def _free(row: _Row, now: datetime) -> bool:
+    return row.lease_until is None or row.lease_until < now
+
+
+class MemoryAnswers:
+    """No member answers in these tests: every post's results are empty."""
+
+    async def results(self, post_id: int) -> tuple[int, int, int]:
+        return (0, 0, 0)
+
+    async def for_post(self, post_id: int) -> list[Any]:
+        return []
+
+
+class MemoryCards:
+    """No member has a reminder in these tests."""
+
+    async def nudges(self, platforms: Iterable[str]) -> list[Any]:
+        return []
+
+
+class MemoryUnitOfWork:
+    def __init__(self, state: MemoryState) -> None:
+        self.subscriptions = MemorySubscriptions(state)
+        self.posts = MemoryPosts(state)
+        self.answers = MemoryAnswers()
+        self.cards = MemoryCards()
+
+
+class MemoryStorage:
+    """Opens units of work over one in-memory state; a write that raises is rolled back."""
+
+    def __init__(self) -> None:
+        self.state = MemoryState()
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[MemoryUnitOfWork]:
+        before = copy.deepcopy(self.state)
+        try:
+            yield MemoryUnitOfWork(self.state)
+        except BaseException:
+            self.state.__dict__.update(before.__dict__)
+            raise
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[MemoryUnitOfWork]:
+        yield MemoryUnitOfWork(self.state)
