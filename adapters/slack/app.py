@@ -26,9 +26,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack import actions, commands, ids, schedule
 from adapters.slack.blocks import Message
 from adapters.slack.chat import PLATFORM, SlackChat
-from adapters.slack.direct import CardFiles
+from adapters.slack.direct import CardFiles, ephemeral
 from adapters.slack.errors import Reply, guarded
-from adapters.slack.events import EventHandlers
+from adapters.slack.events import GONE_EVENTS, EventHandlers
 from adapters.slack.identity import (
     channel_ref,
     form_channel,
@@ -36,7 +36,9 @@ from adapters.slack.identity import (
     interaction_user,
     member_ref,
 )
+from adapters.slack.invocation import Invocation
 from adapters.slack.replies import text as as_message
+from adapters.slack.write_form import WriteForm
 from bot.errors import StaleButton
 from bot.ports import Chat, send_still_ours
 from bot.services.context import Core
@@ -114,6 +116,7 @@ class SlackBolt:
         self._events = RecentIds()
         self.cards = CardFiles()
         self._event_handlers = EventHandlers(core, self.cards)
+        self.write_form = WriteForm(core, self._keep)
         self._register()
 
     def _register(self) -> None:
@@ -129,7 +132,7 @@ class SlackBolt:
         app.view(ids.WRITE_VIEW)(self._on_write_view)
         app.view(ids.SCHEDULE_VIEW)(self._on_schedule_view)
         app.event("app_home_opened")(self._on_home_opened)
-        for name in ("member_left_channel", "channel_left", "channel_archive", "channel_deleted"):
+        for name in GONE_EVENTS:
             app.event(name)(self._on_channel_gone)
         app.error(self._on_error)
 
@@ -148,8 +151,12 @@ class SlackBolt:
     def _track(self) -> None:
         task = asyncio.current_task()
         if task is not None:
-            self._inflight.add(task)
-            task.add_done_callback(self._inflight.discard)
+            self._keep(task)
+
+    def _keep(self, task: asyncio.Task[Any]) -> None:
+        """Count `task` as work started by an acknowledged request (see `idle`)."""
+        self._inflight.add(task)
+        task.add_done_callback(self._inflight.discard)
 
     async def _skip_retried_events(
         self, body: dict[str, Any], next_: Callable[[], Awaitable[None]]
@@ -168,7 +175,7 @@ class SlackBolt:
     ) -> None:
         self._track()
         await ack()
-        invocation = commands.Invocation(
+        invocation = Invocation(
             core=self.core,
             chats=self.chats,
             client=client,
@@ -292,20 +299,7 @@ class SlackBolt:
         self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient
     ) -> None:
         self._track()
-        await ack()
-        member = interaction_user(body)
-
-        async def work() -> None:
-            where = ids.ViewContext.load(view.get("private_metadata") or "")
-            channel = form_channel(body, where.team_id, where.channel_id)
-            state = view["state"]["values"][ids.WRITE_BLOCK][ids.WRITE_INPUT]
-            if where.post_id is None:
-                raise StaleButton()
-            text = state["value"] or ""
-            reply = await actions.write(self.core, channel, member, where.post_id, text)
-            await _ephemeral(client, where.channel_id, member.member_id, reply)
-
-        await guarded("write-view", work(), _view_replier(client, view, member.member_id))
+        await self.write_form.submit(ack, body, view, client)
 
     async def _on_schedule_view(
         self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient
@@ -324,7 +318,7 @@ class SlackBolt:
             where = ids.ViewContext.load(view.get("private_metadata") or "")
             channel = form_channel(body, where.team_id, where.channel_id)
             reply = await actions.save_schedule(self.core, client, channel, member, request)
-            await _ephemeral(client, where.channel_id, member.member_id, reply)
+            await ephemeral(client, where.channel_id, member.member_id, reply)
 
         await guarded("schedule-view", work(), _view_replier(client, view, member.member_id))
 
@@ -363,15 +357,9 @@ def _replier(respond: AsyncRespond) -> Reply:
     return reply
 
 
-async def _ephemeral(client: AsyncWebClient, channel: str, user: str, message: Message) -> None:
-    await client.chat_postEphemeral(
-        channel=channel, user=user, text=message.text, blocks=message.dicts()
-    )
-
-
 def _view_replier(client: AsyncWebClient, view: dict[str, Any], user: str) -> Reply:
     async def reply(text: str) -> None:
         where = ids.ViewContext.load(view.get("private_metadata") or "")
-        await _ephemeral(client, where.channel_id, user, as_message(text))
+        await ephemeral(client, where.channel_id, user, as_message(text))
 
     return reply

@@ -2,25 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
-
-from slack_sdk.web.async_client import AsyncWebClient
-
 from adapters.slack import arguments, replies, schedule, study
 from adapters.slack.blocks import Message
-from adapters.slack.direct import CardFiles
-from adapters.slack.identity import AdminCheck, mentioned_members
+from adapters.slack.identity import mentioned_members
 from adapters.slack.ids import ViewContext
+from adapters.slack.invocation import Handler, Invocation
 from adapters.slack.mrkdwn import escape, user_mention
 from adapters.slack.views import schedule_modal
-from bot.domain.identity import ChannelRef, MemberRef
-from bot.errors import QotdError
-from bot.ports import Chat
+from bot.domain.subscription import Subscription
+from bot.errors import NotSubscribed, QotdError
 from bot.services import boards, members, posting, quiz, subscriptions
-from bot.services.access import Actor
-from bot.services.context import Core
+from bot.services.access import require_admin
 from bot.services.today import today
+
+__all__ = ["HANDLERS", "HELP", "Invocation", "run", "scheduled_reply"]
 
 HELP = """\
 *qotd: one machine-learning interview question a day*
@@ -34,29 +29,12 @@ HELP = """\
 • `/qotd rate <again|hard|good|easy>`: after the reveal, rate your written answer (or use the buttons under the reveal)
 • `/qotd remind <HH:MM> [Time/Zone]` · `/qotd remind off`: one private reminder a day when reviews are due or a streak is at risk
 • `/qotd forget-me`: delete everything qotd stored about you
+• `/qotd help`: this list
 *For admins* (workspace admins and owners, or members listed with `admins`)
 • `/qotd schedule` opens a form; or `/qotd schedule 09:00 Europe/Berlin mon-fri [reveal after 8h] [topics a,b] [difficulty beginner] [thread] [mention @group]`
-• `/qotd status` · `pause` · `resume` · `skip` · `queue <question-id>` · `post-now` · `unsubscribe`
+• `/qotd status` · `pause` · `resume` · `skip` · `queue <question-id>` · `unsubscribe`
+• `/qotd post-now`: post today's question now · `/qotd reveal-now`: close the open question and post its answer now
 • `/qotd admins @a @b`: members who may run admin commands in this channel (workspace admins only)"""
-
-
-@dataclass(frozen=True, slots=True)
-class Invocation:
-    """One `/qotd` call: who, where, and the tools to answer."""
-
-    core: Core
-    chats: Mapping[str, Chat]
-    client: AsyncWebClient
-    channel: ChannelRef
-    member: MemberRef
-    trigger_id: str | None = None
-    cards: CardFiles | None = None
-
-    async def actor(self) -> Actor:
-        return await AdminCheck(self.client).actor(self.member)
-
-
-Handler = Callable[[Invocation, str], Awaitable[Message | None]]
 
 
 async def run(invocation: Invocation, text: str) -> Message | None:
@@ -101,10 +79,9 @@ def scheduled_reply(status: subscriptions.ChannelStatus) -> Message:
 async def _open_schedule_modal(inv: Invocation) -> None:
     if inv.trigger_id is None:
         raise QotdError(schedule.USAGE)
-    try:
-        current = (await subscriptions.channel_status(inv.core, inv.channel)).subscription
-    except QotdError:
-        current = None
+    current = await _subscription(inv)
+    # The same check the form's submission meets: a member who may not save it never sees it.
+    require_admin(await inv.actor(), current, "change the schedule")
     pack = inv.core.library.pack(current.pack if current else inv.core.default_pack)
     where = ViewContext(inv.channel.group_id, inv.channel.channel_id)
     await inv.client.views_open(
@@ -112,8 +89,17 @@ async def _open_schedule_modal(inv: Invocation) -> None:
     )
 
 
+async def _subscription(inv: Invocation) -> Subscription | None:
+    try:
+        return (await subscriptions.channel_status(inv.core, inv.channel)).subscription
+    except NotSubscribed:
+        return None
+
+
 async def _status(inv: Invocation, _: str) -> Message:
-    return replies.status(await subscriptions.channel_status(inv.core, inv.channel))
+    result = await subscriptions.channel_status(inv.core, inv.channel)
+    require_admin(await inv.actor(), result.subscription, "see the schedule's status")
+    return replies.status(result)
 
 
 async def _pause(inv: Invocation, _: str) -> Message:
@@ -146,7 +132,17 @@ async def _unsubscribe(inv: Invocation, _: str) -> Message:
 
 async def _post_now(inv: Invocation, _: str) -> Message:
     post = await posting.post_now(inv.core, inv.chats, inv.channel, await inv.actor())
-    return replies.text(f"Posted today's question (day {post.day_number}).")
+    return replies.text(
+        f"Posted today's question (day {post.day_number}). `/qotd reveal-now` reveals its "
+        "answer straight away."
+    )
+
+
+async def _reveal_now(inv: Invocation, _: str) -> Message:
+    post = await posting.reveal_now(inv.core, inv.chats, inv.channel, await inv.actor())
+    return replies.text(
+        f"The answer to day {post.day_number} is out, in the question's thread; answers are closed."
+    )
 
 
 async def _admins(inv: Invocation, args: str) -> Message:
@@ -214,6 +210,7 @@ HANDLERS: dict[str, Handler] = {
     "queue": _queue,
     "unsubscribe": _unsubscribe,
     "post-now": _post_now,
+    "reveal-now": _reveal_now,
     "admins": _admins,
     "today": _today,
     "leaderboard": study.leaderboard,

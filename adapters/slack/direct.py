@@ -1,5 +1,6 @@
-"""Private messages to a member: a DM (conversations.open, then chat.postMessage) and
-pictures uploaded into it (files_upload_v2). Ephemeral messages cannot carry files."""
+"""Private messages to a member: an ephemeral message in a channel, a DM (conversations.open,
+then chat.postMessage) and pictures uploaded into it (files_upload_v2). Ephemeral messages
+cannot carry files."""
 
 from __future__ import annotations
 
@@ -24,6 +25,13 @@ async def draw(render: Callable[[], Picture]) -> Picture:
     """Run a matplotlib drawing in a thread so the event loop keeps serving."""
     async with _drawing:
         return await asyncio.to_thread(render)
+
+
+async def ephemeral(client: AsyncWebClient, channel: str, user: str, message: Message) -> None:
+    """A message in `channel` that only `user` sees (chat.postEphemeral)."""
+    await client.chat_postEphemeral(
+        channel=channel, user=user, text=message.text, blocks=message.dicts()
+    )
 
 
 async def open_dm(client: AsyncWebClient, user_id: str) -> str:

@@ -17,12 +17,23 @@ from bot.services.context import Core
 
 log = logging.getLogger(__name__)
 
+_REMOVED = (
+    "The app was removed from this channel: invite it again (`/invite @qotd`), then `/qotd resume`."
+)
+_ARCHIVED = "The channel was archived: unarchive it, then `/qotd resume`."
+_DELETED = "The channel was deleted."
+# Public channels' events, then private channels' (Slack names those `group_*`); each pauses
+# the channel's schedule with a reason `/qotd status` shows.
 GONE_REASONS = {
-    "member_left_channel": "The app was removed from this channel: invite it again (`/invite @qotd`), then `/qotd resume`.",
-    "channel_left": "The app was removed from this channel: invite it again (`/invite @qotd`), then `/qotd resume`.",
-    "channel_archive": "The channel was archived: unarchive it, then `/qotd resume`.",
-    "channel_deleted": "The channel was deleted.",
+    "member_left_channel": _REMOVED,  # public or private; only the app's own departure counts
+    "channel_left": _REMOVED,
+    "channel_archive": _ARCHIVED,
+    "channel_deleted": _DELETED,
+    "group_left": _REMOVED,
+    "group_archive": _ARCHIVED,
+    "group_deleted": _DELETED,
 }
+GONE_EVENTS = tuple(GONE_REASONS)
 
 
 class EventHandlers:
@@ -46,12 +57,13 @@ class EventHandlers:
     async def channel_gone(
         self, body: dict[str, Any], event: dict[str, Any], bot_user_id: str | None
     ) -> None:
-        """Pause the schedule of a channel the app was removed from, or that was archived."""
+        """Pause the schedule of a channel the app was removed from, or that was archived or
+        deleted (public or private)."""
         kind = str(event.get("type"))
         if kind == "member_left_channel" and event.get("user") != bot_user_id:
             return  # a member left; only the app's own departure matters
         channel_id = event.get("channel")
-        if isinstance(channel_id, dict):  # channel_left may carry the channel object
+        if isinstance(channel_id, dict):  # an event may carry the channel object
             channel_id = channel_id.get("id")
         if not channel_id:
             return

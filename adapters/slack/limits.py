@@ -10,10 +10,7 @@ MESSAGE_BLOCKS = 50  # blocks per message
 VIEW_BLOCKS = 100  # blocks per modal or Home tab
 SECTION_TEXT = 3000  # characters in a section's text
 HEADER_TEXT = 150  # characters in a header block
-CONTEXT_ELEMENTS = 10
-BUTTON_TEXT = 75
 ACTION_ID = 255
-BUTTON_VALUE = 2000
 MODAL_TITLE = 24
 MODAL_BUTTON = 24  # submit / close
 PRIVATE_METADATA = 3000
@@ -23,7 +20,3 @@ PLACEHOLDER = 150
 OPTION_TEXT = 75
 OPTION_VALUE = 150
 SELECT_OPTIONS = 100
-CHECKBOX_OPTIONS = 10
-# The top-level `text` is only a notification fallback when blocks are sent; Slack truncates
-# it at 40,000 characters, qotd keeps it short.
-FALLBACK_TEXT = 3000

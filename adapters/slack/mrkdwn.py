@@ -24,11 +24,6 @@ def escape(text: str) -> str:
     return _MASS.sub("@\u2060", text.translate(_ESCAPES))
 
 
-def unescape(text: str) -> str:
-    """What a reader sees: the inverse of `escape` for the three entities."""
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-
-
 def from_markdown(text: str) -> str:
     """Trusted pack Markdown as Slack mrkdwn (bold, italics, links, bullets), escaped."""
     parts = _CODE.split(text)
@@ -75,7 +70,7 @@ def code_chunks(code: str, limit: int) -> list[str]:
     chunks: list[str] = []
     current = ""
     for line in escape(code.rstrip()).split("\n"):
-        for piece in split(line, body_limit) or [""]:
+        for piece in _pieces(line, body_limit):
             if current and len(current) + 1 + len(piece) > body_limit:
                 chunks.append(current)
                 current = piece
@@ -83,6 +78,19 @@ def code_chunks(code: str, limit: int) -> list[str]:
                 current = f"{current}\n{piece}" if current else piece
     chunks.append(current)
     return [f"```\n{chunk}\n```" for chunk in chunks]
+
+
+def _pieces(line: str, limit: int) -> list[str]:
+    """A line of escaped code in pieces of at most `limit` characters, every character kept
+    (indentation matters in code), never cutting an entity such as `&amp;` in half."""
+    pieces = []
+    while len(line) > limit:
+        tail = _ENTITY_TAIL.search(line[:limit])
+        cut = tail.start() if tail and tail.start() > 0 else limit
+        pieces.append(line[:cut])
+        line = line[cut:]
+    pieces.append(line)
+    return pieces
 
 
 def trim(text: str, limit: int) -> str:

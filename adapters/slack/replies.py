@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, PlainTextObject
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    MarkdownTextObject,
+    PlainTextObject,
+    SectionBlock,
+)
 
-from adapters.slack import ids
+from adapters.slack import ids, limits
 from adapters.slack.blocks import (
     Message,
     answer_buttons,
@@ -15,7 +22,14 @@ from adapters.slack.blocks import (
     question_body,
     sections,
 )
-from adapters.slack.mrkdwn import channel_mention, escape, from_markdown, trim, user_mention
+from adapters.slack.mrkdwn import (
+    channel_mention,
+    code_chunks,
+    escape,
+    from_markdown,
+    trim,
+    user_mention,
+)
 from bot.domain.question import LETTERS, Question
 from bot.domain.review import Rating
 from bot.domain.scoring import Streak
@@ -54,6 +68,16 @@ def receipt(result: AnswerReceipt) -> Message:
         lines.append("Written answer saved: it is shown beside the reference answer at the reveal.")
     lines.append(f"+{result.points} points · streak {result.streak} (best {result.best_streak})")
     return text("\n".join(lines))
+
+
+def not_saved(reason: str, written: str) -> Message:
+    """A written answer that was NOT stored: why, and the member's text back to send again."""
+    lead = escape(reason if "NOT saved" in reason else f"Your answer was NOT saved. {reason}")
+    # A code block shows the text exactly as typed (no mrkdwn); Slack sends at most 3000.
+    typed = code_chunks(trim(written, limits.INPUT_MAX_LENGTH), limits.SECTION_TEXT)
+    blocks: list[Block] = [*sections(f"{lead}\nWhat you wrote, to send again:")]
+    blocks += [SectionBlock(text=MarkdownTextObject(text=chunk)) for chunk in typed]
+    return Message(trim(lead, 300), tuple(blocks))
 
 
 def quiz_step(step: QuizStep, prefix: list[Block] | None = None) -> Message:

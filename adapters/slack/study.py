@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
 
 from slack_sdk.errors import SlackApiError
 
@@ -12,12 +11,10 @@ from adapters.slack import arguments, replies
 from adapters.slack.blocks import Message, sections
 from adapters.slack.chat import NETWORK_ERRORS
 from adapters.slack.direct import draw, send_picture
+from adapters.slack.invocation import Invocation
 from bot import pictures
 from bot.services import boards, nudges, progress, review
 from bot.services.today import today
-
-if TYPE_CHECKING:
-    from adapters.slack.commands import Invocation
 
 log = logging.getLogger(__name__)
 NO_PICTURE = "_The picture could not be sent just now; the numbers above are the same._"

@@ -51,19 +51,33 @@ def write_modal(question: Question, where: ids.ViewContext, max_chars: int) -> V
                 block_id=ids.WRITE_BLOCK,
                 label=_plain("Your written answer", limits.INPUT_LABEL),
                 hint=_plain(
-                    "Only you see it until the reveal, when it is shown beside the reference answer.",
+                    f"{_length_cap(max_chars)} Only you see it until the reveal, when it is "
+                    "shown beside the reference answer.",
                     limits.INPUT_LABEL,
                 ),
                 element=PlainTextInputElement(
                     action_id=ids.WRITE_INPUT,
                     multiline=True,
-                    # Slack caps text inputs at 3000 characters.
-                    max_length=min(max_chars, limits.INPUT_MAX_LENGTH),
-                    placeholder=_plain("Explain it as you would in the interview…", 150),
+                    max_length=written_cap(max_chars),
+                    placeholder=_plain(
+                        "Explain it as you would in the interview…", limits.PLACEHOLDER
+                    ),
                 ),
             ),
         ],
     )
+
+
+def written_cap(max_chars: int) -> int:
+    """The longest written answer the Slack form takes: qotd's limit, within Slack's cap."""
+    return min(max_chars, limits.INPUT_MAX_LENGTH)
+
+
+def _length_cap(max_chars: int) -> str:
+    cap = written_cap(max_chars)
+    if cap < max_chars:  # qotd allows more than a Slack form field can hold
+        return f"Up to {cap:,} characters (Slack's limit for a form field)."
+    return f"Up to {cap:,} characters."
 
 
 def schedule_modal(

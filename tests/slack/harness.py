@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -10,10 +11,10 @@ from itertools import count
 from typing import Any
 
 from slack_bolt.authorization import AuthorizeResult
-from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 
-from adapters.slack import SlackBolt, build_bolt
+from adapters.slack import SlackBolt, build_bolt, signed
+from adapters.slack.ids import WRITE_BLOCK, WRITE_INPUT
 from adapters.slack.runner import SlackFrontEnd
 from bot.clock import ManualClock
 from bot.domain.identity import ChannelRef
@@ -68,8 +69,14 @@ class SlackHarness:
 
     async def send(self, body: str, content_type: str, **signing_options: Any) -> BoltResponse:
         """Dispatch one signed request and wait for the work it started."""
-        headers = signing.signed_headers(body, content_type, **signing_options)
-        response = await self.bolt.app.async_dispatch(AsyncBoltRequest(body=body, headers=headers))
+        return await self.dispatch(
+            body, signing.signed_headers(body, content_type, **signing_options)
+        )
+
+    async def dispatch(self, body: str, headers: dict[str, str]) -> BoltResponse:
+        """Dispatch one request with exactly these headers, the way the HTTP server does, and
+        wait for the work it started."""
+        response = await signed.dispatch(self.bolt, body, headers)
         assert await self.bolt.idle(), "a Slack handler did not finish within 10 s"
         return response
 
@@ -108,30 +115,49 @@ class SlackHarness:
         post = self.last_post()
         return await self.click(user, self.post_buttons(post)[letter], message_ts=post["ts"])
 
-    async def write(self, user: str, text: str) -> str:
-        """Click "Write an answer", then submit the modal Slack opened with `text`."""
+    async def open_write(self, user: str) -> dict[str, Any] | None:
+        """Click "Write an answer" under the last post; the modal Slack opened, if any."""
         post = self.last_post()
         opened = len(self.fake.called("views.open"))
-        refusal = await self.click(
-            user, self.post_buttons(post)["Write an answer"], message_ts=post["ts"]
-        )
+        await self.click(user, self.post_buttons(post)["Write an answer"], message_ts=post["ts"])
         views = self.fake.called("views.open")
-        if len(views) == opened:
-            return refusal
-        view = views[-1].args["view"]
-        return await self.submit(
-            user, view, {"answer": {"text": {"type": "plain_text_input", "value": text}}}
-        )
+        return views[-1].args["view"] if len(views) > opened else None
+
+    async def write(self, user: str, text: str) -> str:
+        """Click "Write an answer", then submit the modal Slack opened with `text`; what the
+        member sees: the refusal under the field or in a private reply, or the receipt."""
+        start = len(self.fake.responses())
+        view = await self.open_write(user)
+        if view is None:
+            return "\n".join(text_of(reply) for reply in self.fake.responses()[start:])
+        return await self.submit_answer(user, view, text)
+
+    async def submit_answer(self, user: str, view: dict[str, Any], text: str) -> str:
+        """Submit a write modal with `text` in its answer field."""
+        values = {WRITE_BLOCK: {WRITE_INPUT: {"type": "plain_text_input", "value": text}}}
+        return await self.submit(user, view, values)
 
     async def submit(self, user: str, view: dict[str, Any], values: dict[str, Any]) -> str:
-        """Submit a modal; the text of the ephemeral messages it produced."""
+        """Submit a modal; the errors Slack shows under its fields (the modal stays open) and
+        the text of the ephemeral messages it produced."""
         start = len(self.fake.called("chat.postEphemeral"))
         response = await self.send(signing.view_submission(user, view, values), signing.FORM)
         assert response.status == 200, response.body
         self.last_view_response = response
-        return "\n".join(
-            text_of(call.args) for call in self.fake.called("chat.postEphemeral")[start:]
-        )
+        shown = list(self.view_errors().values())
+        shown += [text_of(call.args) for call in self.fake.called("chat.postEphemeral")[start:]]
+        return "\n".join(shown)
+
+    def view_errors(self) -> dict[str, str]:
+        """The errors the last modal submission was answered with, by block id ({}: closed)."""
+        response = self.last_view_response
+        if response is None or not response.body:
+            return {}
+        answer = json.loads(response.body)
+        if answer.get("response_action") != "errors":
+            return {}
+        errors: dict[str, str] = answer["errors"]
+        return errors
 
     async def event(self, inner: dict[str, Any], **options: Any) -> BoltResponse:
         retry = options.pop("retry_num", None)

@@ -155,7 +155,8 @@ async def test_a_member_listed_as_channel_admin_may_pause(slack):
     await slack.command("admin", f"admins <@{user_id('alice')}|alice>")
 
     assert "Paused" in await slack.command("alice", "pause")
-    assert "*Paused:* paused by alice" in await slack.command("bob", "status")
+    assert "*Paused:* paused by alice" in await slack.command("alice", "status")
+    assert "Only admins can see the schedule's status" in await slack.command("bob", "status")
 
 
 async def test_unknown_subcommands_and_bad_arguments_get_a_clear_reply(slack):

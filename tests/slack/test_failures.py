@@ -34,7 +34,7 @@ async def test_a_permanent_slack_error_pauses_the_channel_with_a_reason(slack, e
     status = await channel_status(slack.core, CHANNEL_REF)
     assert status.subscription.paused
     assert reason in (status.subscription.pause_reason or "")
-    assert reason in await slack.command("alice", "status")
+    assert reason in await slack.command("admin", "status")
 
 
 async def test_a_channel_the_app_was_removed_from_is_paused_on_the_next_post(slack):
@@ -43,9 +43,41 @@ async def test_a_channel_the_app_was_removed_from_is_paused_on_the_next_post(sla
 
     await slack.advance(timedelta(days=1))
 
-    assert "/invite @qotd" in await slack.command("alice", "status")
+    assert "/invite @qotd" in await slack.command("admin", "status")
     slack.fake.removed_from.clear()
     assert "Resumed" in await slack.command("admin", "resume")
+
+
+@pytest.mark.parametrize(
+    ("event", "reason"),
+    [
+        ({"type": "group_archive", "channel": signing.CHANNEL, "user": "UOWNER"}, "archived"),
+        ({"type": "group_deleted", "channel": signing.CHANNEL}, "deleted"),
+        ({"type": "group_left", "channel": signing.CHANNEL, "actor_id": "UOWNER"}, "removed"),
+        ({"type": "channel_archive", "channel": signing.CHANNEL, "user": "UOWNER"}, "archived"),
+        ({"type": "channel_deleted", "channel": signing.CHANNEL}, "deleted"),
+        ({"type": "channel_left", "channel": signing.CHANNEL, "actor_id": "UOWNER"}, "removed"),
+    ],
+    ids=lambda value: value["type"] if isinstance(value, dict) else value,
+)
+async def test_a_signed_event_about_a_lost_channel_pauses_its_schedule(slack, event, reason):
+    # Private channels' events are Slack's `group_*` ones; public channels' `channel_*`.
+    await _schedule(slack)
+
+    response = await slack.event(event)
+
+    assert response.status == 200
+    status = await channel_status(slack.core, CHANNEL_REF)
+    assert status.subscription.paused
+    assert reason in (status.subscription.pause_reason or "")
+    assert reason in await slack.command("admin", "status")
+
+
+async def test_a_lost_channel_event_for_a_channel_without_a_schedule_changes_nothing(slack):
+    response = await slack.event({"type": "group_archive", "channel": "C0ELSEWHERE"})
+
+    assert response.status == 200
+    assert slack.fake.responses() == [] and slack.fake.posts() == []
 
 
 async def test_a_revoked_token_pauses_the_channel(slack):

@@ -9,15 +9,17 @@ from datetime import timedelta
 from itertools import count
 from typing import Any
 
+import aiohttp
 import pytest
 
 from adapters.slack import ids
 from bot.domain.identity import ChannelRef
 from bot.services.subscriptions import channel_status
+from tests.processes import WORK_LIMIT, deadline
 from tests.slack import signing
 from tests.slack.checks import text_of
 from tests.slack.fake_api import TEAM
-from tests.slack.harness import CHANNEL_REF, SlackHarness
+from tests.slack.harness import CHANNEL_REF, SlackHarness, serving
 
 OTHER_TEAM = "T0OTHER"
 OTHER_CHANNEL = "C0OTHER"
@@ -90,11 +92,25 @@ async def test_a_write_form_cannot_answer_another_workspace_s_post(slack):
         return {"type": "modal", "callback_id": ids.WRITE_VIEW, "private_metadata": metadata}
 
     # Metadata naming our own channel, or theirs (a form from their workspace) sent from ours.
-    ours = await slack.submit("mallory", form(TEAM, signing.CHANNEL), values)
-    forged = await slack.submit("mallory", form(OTHER_TEAM, OTHER_CHANNEL), values)
+    await slack.submit("mallory", form(TEAM, signing.CHANNEL), values)
+    ours = slack.view_errors()
+    await slack.submit("mallory", form(OTHER_TEAM, OTHER_CHANNEL), values)
+    forged = slack.view_errors()
 
-    assert "That question belongs to another channel." in ours
-    assert "That form belongs to another channel." in forged
+    # Refused in the form itself, under the answer field.
+    assert ours == {ids.WRITE_BLOCK: "That question belongs to another channel."}
+    assert forged == {ids.WRITE_BLOCK: "That form belongs to another channel."}
+    assert await answers_to(slack, theirs) == []
+
+
+async def test_a_forged_write_button_for_another_workspace_s_post_opens_no_form(slack):
+    theirs = post_id_of(slack, await two_workspaces(slack))
+
+    reply = await slack.click("mallory", ids.write(theirs))
+
+    assert reply  # a private reply, never silence
+    assert all(item["response_type"] == "ephemeral" for item in slack.fake.responses())
+    assert slack.fake.called("views.open") == []
     assert await answers_to(slack, theirs) == []
 
 
@@ -115,7 +131,8 @@ async def test_a_slash_command_from_one_workspace_cannot_pause_another_s_channel
 @pytest.mark.parametrize(
     "action_id",
     [
-        "qotd:answer:1234567890123456789012345:A",  # a post id past 64 bits
+        "qotd:answer:1234567890123456789012345:A",  # a post id of 25 digits, past 64 bits
+        "qotd:answer:9223372036854775808:A",  # one past the largest signed 64-bit integer
         "qotd:answer:abc:A",
         "qotd:write:99999999999999999999",
         "qotd:rate:18446744073709551616:good",
@@ -126,8 +143,27 @@ async def test_a_slash_command_from_one_workspace_cannot_pause_another_s_channel
 async def test_an_action_id_that_does_not_parse_gets_a_clear_private_reply(slack, action_id):
     reply = await slack.click("mallory", action_id)
 
-    assert reply == STALE
+    assert reply == STALE  # from the listener for stale `qotd:` ids, not a 404 or silence
     assert all(item["response_type"] == "ephemeral" for item in slack.fake.responses())
+
+
+@pytest.mark.parametrize(
+    "action_id", ["qotd:answer:1234567890123456789012345:A", "qotd:write:x", "qotd:"]
+)
+async def test_an_action_id_that_does_not_parse_is_acknowledged_over_http(slack, action_id):
+    url = slack.fake.response_url("stale-http")
+    body = signing.block_action("mallory", action_id, "A", url)
+    headers = signing.signed_headers(body, signing.FORM)
+    async with (
+        serving(slack) as events_url,
+        deadline(WORK_LIMIT, "an answer to a click on a stale button"),
+        aiohttp.ClientSession() as session,
+        session.post(events_url, data=body, headers=headers) as response,
+    ):
+        assert response.status == 200
+        assert await slack.bolt.idle()
+
+    assert [text_of(reply) for reply in slack.fake.responses()] == [STALE]
 
 
 async def test_forget_me_takes_the_member_off_the_channel_s_admins(slack):

@@ -65,7 +65,7 @@ async def test_a_megabyte_of_unsigned_junk_logs_no_long_line_and_nothing_above_d
         )
 
 
-@pytest.mark.parametrize(
+JUNK_SHAPES = pytest.mark.parametrize(
     ("body", "content_type", "timestamp"),
     [
         ("payload=%7Bnot+json", signing.FORM, None),
@@ -74,13 +74,30 @@ async def test_a_megabyte_of_unsigned_junk_logs_no_long_line_and_nothing_above_d
     ],
     ids=["form-payload-not-json", "json-list", "timestamp-not-a-number"],
 )
+SIGNATURES = pytest.mark.parametrize("signature", ["unsigned", "badly signed"])
+
+
+def junk_headers(
+    body: str, content_type: str, timestamp: str | None, signature: str
+) -> dict[str, str]:
+    """Headers of a request nobody with the secret made: none, or a signature of a guessed
+    secret; `timestamp` replaces the signing time (a non-number is never valid)."""
+    if signature == "badly signed":
+        headers = signing.signed_headers(body, content_type, secret="guessed")
+    else:
+        headers = {"content-type": content_type}
+    if timestamp is not None:
+        headers |= {"x-slack-request-timestamp": timestamp, "x-slack-signature": "v0=00"}
+    return headers
+
+
+@JUNK_SHAPES
+@SIGNATURES
 async def test_unsigned_requests_of_any_shape_get_401_before_the_body_is_read(
-    core, fake, caplog, body, content_type, timestamp
+    core, fake, caplog, body, content_type, timestamp, signature
 ):
     slack = SlackHarness(core, fake)
-    headers = {"Content-Type": content_type}
-    if timestamp is not None:
-        headers |= {"X-Slack-Request-Timestamp": timestamp, "X-Slack-Signature": "v0=00"}
+    headers = junk_headers(body, content_type, timestamp, signature)
     caplog.set_level(logging.INFO)
     async with (
         serving(slack) as url,
@@ -91,3 +108,34 @@ async def test_unsigned_requests_of_any_shape_get_401_before_the_body_is_read(
         assert response.status == 401
     assert not [record for record in caplog.records if record.levelno > logging.INFO]
     assert fake.responses() == []
+
+
+@JUNK_SHAPES
+@SIGNATURES
+async def test_unsigned_requests_of_any_shape_get_401_from_the_bolt_dispatch_too(
+    slack, caplog, body, content_type, timestamp, signature
+):
+    caplog.set_level(logging.INFO)
+
+    response = await slack.dispatch(body, junk_headers(body, content_type, timestamp, signature))
+
+    assert response.status == 401
+    assert not [record for record in caplog.records if record.levelno > logging.INFO]
+    assert slack.fake.responses() == [] and slack.fake.calls == []
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [("payload=%7Bnot+json", signing.FORM), ("[]", signing.JSON)],
+    ids=["form-payload-not-json", "json-list"],
+)
+async def test_a_signed_body_slack_never_sends_gets_400_not_a_crash(
+    slack, caplog, body, content_type
+):
+    caplog.set_level(logging.INFO)
+
+    response = await slack.send(body, content_type)
+
+    assert response.status == 400
+    assert not [record for record in caplog.records if record.levelno > logging.WARNING]
+    assert slack.fake.responses() == []

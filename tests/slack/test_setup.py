@@ -4,11 +4,13 @@ the app needs."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
 from adapters.slack import create_front_end
+from adapters.slack.events import GONE_EVENTS
 from bot.config import Settings
 from bot.errors import QotdError
 from tests.slack.fake_api import TOKEN
@@ -64,6 +66,30 @@ def test_the_manifest_declares_the_command_scopes_interactivity_home_and_socket_
     assert "app_home_opened" in settings["event_subscriptions"]["bot_events"]
 
 
+def test_the_manifest_lets_members_reopen_the_app_s_direct_messages_read_only():
+    app_home = _manifest()["features"]["app_home"]
+    assert app_home["messages_tab_enabled"] is True
+    assert app_home["messages_tab_read_only_enabled"] is True
+
+
+def test_the_manifest_subscribes_to_every_lost_channel_event_the_app_handles():
+    manifest = _manifest()
+    events = set(manifest["settings"]["event_subscriptions"]["bot_events"])
+    assert set(GONE_EVENTS) <= events
+    private = {"group_archive", "group_deleted", "group_left"}
+    public = {"channel_archive", "channel_deleted", "channel_left", "member_left_channel"}
+    assert private | public <= set(GONE_EVENTS)
+    # Public channels' events need channels:read, private channels' groups:read.
+    assert {"channels:read", "groups:read"} <= set(manifest["oauth_config"]["scopes"]["bot"])
+
+
+def _manifest() -> dict[str, Any]:
+    manifest: dict[str, Any] = yaml.safe_load(
+        (ROOT / "slack-manifest.yml").read_text(encoding="utf-8")
+    )
+    return manifest
+
+
 def test_the_walkthrough_covers_the_path_from_manifest_to_first_post():
     text = (ROOT / "docs" / "slack.md").read_text(encoding="utf-8")
     for step in (
@@ -72,5 +98,13 @@ def test_the_walkthrough_covers_the_path_from_manifest_to_first_post():
         "SLACK_APP_TOKEN",
         "--slack-http",
         "/qotd schedule",
+        "/qotd post-now",
+        "/qotd reveal-now",
     ):
         assert step in text
+
+
+def test_the_walkthrough_says_which_scopes_are_optional_and_slack_s_answer_cap():
+    text = " ".join((ROOT / "docs" / "slack.md").read_text(encoding="utf-8").split())
+    assert "Optional: `channels:history` and `groups:history`" in text
+    assert "QOTD_MAX_WRITTEN_CHARS" in text and "3000" in text

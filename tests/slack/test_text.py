@@ -53,3 +53,13 @@ def test_only_a_user_group_is_accepted_as_the_schedule_mention():
     assert subteam_mention("<!subteam^S0GROUP|@ml-study>") == "<!subteam^S0GROUP>"
     assert subteam_mention("<!channel>") is None
     assert subteam_mention("@here") is None
+
+
+def test_code_keeps_its_indentation_and_every_character_of_a_long_line():
+    code = "def f(x):\n    if x:\n        return '&' * 9\n" + "    y = '" + "&<" * 2000 + "'"
+    chunks = code_chunks(code, 3000)
+    assert all(len(chunk) <= 3000 for chunk in chunks)
+    assert chunks[0].startswith("```\ndef f(x):\n    if x:\n        return '&amp;' * 9")
+    assert chunks[1].startswith("```\n    y = '&amp;&lt;")
+    inner = "".join(chunk.removeprefix("```\n").removesuffix("\n```") for chunk in chunks)
+    assert inner.replace("\n", "") == escape(code).replace("\n", "")
