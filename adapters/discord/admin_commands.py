@@ -9,12 +9,15 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from adapters.discord import autocomplete, replies
+from adapters.discord import autocomplete, limits, replies
 from adapters.discord.context import actor_of, channel_of, services_of
-from bot.domain.schedule import Schedule
-from bot.errors import QotdError
+from adapters.discord.schedule_options import ScheduleOptions, merged_request
+from bot.domain.identity import ChannelRef
+from bot.domain.subscription import Subscription
+from bot.errors import NotSubscribed, QotdError
 from bot.services import posting, subscriptions
 from bot.services.access import require_admin
+from bot.services.context import Core
 
 Callback = Callable[..., Coroutine[Any, Any, None]]
 
@@ -25,30 +28,60 @@ async def _defer(interaction: discord.Interaction) -> None:
 
 
 async def _say(
-    interaction: discord.Interaction, text: str | None, embed: discord.Embed | None = None
+    interaction: discord.Interaction, text: str | None, embeds: list[discord.Embed] | None = None
 ) -> None:
-    if embed is None:
+    if not embeds:
         await interaction.followup.send(text or "Done.", ephemeral=True)
     elif text is None:
-        await interaction.followup.send(embed=embed, ephemeral=True)
+        await interaction.followup.send(embeds=embeds, ephemeral=True)
     else:
-        await interaction.followup.send(text, embed=embed, ephemeral=True)
+        await interaction.followup.send(text, embeds=embeds, ephemeral=True)
 
 
-def _items(text: str | None) -> list[str]:
-    return [item.strip() for item in (text or "").split(",") if item.strip()]
+async def _say_status(
+    interaction: discord.Interaction, text: str | None, result: subscriptions.ChannelStatus
+) -> None:
+    """The status over as many messages as Discord's 6,000 characters of embeds need."""
+    first, *rest = limits.pack_embeds(replies.status_embeds(result))
+    await _say(interaction, text, first)
+    for embeds in rest:
+        await _say(interaction, None, embeds)
+
+
+FORUM = (
+    "qotd posts each question as a message in the channel, and a forum or media channel takes "
+    "only posts of its own: schedule a text or announcement channel instead."
+)
+
+
+def _refuse_forums(interaction: discord.Interaction) -> None:
+    """A command in a forum post (a thread) would schedule the forum itself, where no
+    message can be sent: every post would fail."""
+    channel = interaction.channel
+    parent = channel.parent if isinstance(channel, discord.Thread) else channel
+    if isinstance(parent, discord.ForumChannel):
+        raise QotdError(FORUM)
+
+
+async def _current(core: Core, channel: ChannelRef) -> Subscription | None:
+    """The channel's subscription, or None when it has no schedule yet."""
+    try:
+        return (await subscriptions.channel_status(core, channel)).subscription
+    except NotSubscribed:
+        return None
 
 
 @app_commands.describe(
-    time="Post time, 24-hour HH:MM in the time zone below (e.g. 09:00)",
-    timezone="IANA time zone, e.g. Europe/Berlin (default: the bot's default zone)",
-    days="Days to post: daily, weekdays, weekends, mon-fri or mon,wed,fri",
-    reveal="When to reveal the answer: after 8h, after 90m or at 17:00 (default after 8h)",
-    pack="Question pack (default: the bot's default pack)",
-    difficulty="Only these levels, comma-separated: beginner, intermediate, advanced",
-    topics="Only these topics, comma-separated (see /qotd topics)",
-    role="A role to mention in each post (the only mention the bot makes)",
-    thread="Open a discussion thread under each post",
+    time="Post time, 24-hour HH:MM, e.g. 09:00 (needed for a new schedule; left out: unchanged)",
+    timezone="IANA time zone, e.g. Europe/Berlin (left out: unchanged; new: the bot's default)",
+    days="daily, weekdays, weekends, mon-fri or mon,wed,fri (left out: unchanged; new: daily)",
+    reveal="Reveal after 8h, after 90m or at 17:00 (left out: unchanged; new: after 8h)",
+    pack="Question pack (left out: unchanged; new: the bot's default pack)",
+    difficulty="Levels, comma-separated: beginner, intermediate, advanced; all clears (left out: unchanged)",
+    topics="Topics, comma-separated (see /qotd topics); all clears (left out: unchanged)",
+    role="A role to mention in each post, the only mention qotd makes (left out: unchanged)",
+    no_role="True stops mentioning a role in each post",
+    thread="Open a discussion thread under each post (left out: unchanged; new: off)",
 )
 @app_commands.autocomplete(
     timezone=autocomplete.complete_timezone,
@@ -59,34 +92,54 @@ def _items(text: str | None) -> list[str]:
 )
 async def schedule(
     interaction: discord.Interaction,
-    time: str,
+    time: str | None = None,
     timezone: str | None = None,
-    days: str = "daily",
+    days: str | None = None,
     reveal: str | None = None,
     pack: str | None = None,
     difficulty: str | None = None,
     topics: str | None = None,
     role: discord.Role | None = None,
-    thread: bool = False,
+    no_role: bool = False,
+    thread: bool | None = None,
 ) -> None:
-    """Create or replace this channel's schedule."""
+    """Create this channel's schedule, or change the options given and keep the others."""
     await _defer(interaction)
-    core = services_of(interaction).core
-    plan = Schedule.parse(time, timezone or core.default_timezone, days, reveal)
-    if role is not None and role.is_default():
-        raise QotdError("qotd never pings @everyone: pick a role for the daily mention instead.")
-    status = await subscriptions.schedule_channel(
-        core,
+    core, channel, actor = (
+        services_of(interaction).core,
         channel_of(interaction),
         actor_of(interaction),
-        plan,
+    )
+    current = await _current(core, channel)
+    require_admin(actor, current, "change the schedule")
+    _refuse_forums(interaction)
+    if role is not None and role.is_default():
+        raise QotdError("qotd never pings @everyone: pick a role for the daily mention instead.")
+    given = ScheduleOptions(
+        time=time,
+        timezone=timezone,
+        days=days,
+        reveal=reveal,
         pack=pack,
-        difficulties=_items(difficulty),
-        topics=_items(topics),
-        mention=str(role.id) if role is not None else None,
+        difficulty=difficulty,
+        topics=topics,
+        role=str(role.id) if role is not None else None,
+        no_role=no_role,
         thread=thread,
     )
-    await _say(interaction, f"Scheduled: {plan.describe()}.", replies.status_embed(status))
+    request = merged_request(given, current, core.default_timezone)
+    status = await subscriptions.schedule_channel(
+        core,
+        channel,
+        actor,
+        request.schedule,
+        pack=request.pack,
+        difficulties=request.difficulties,
+        topics=request.topics,
+        mention=request.mention,
+        thread=request.thread,
+    )
+    await _say_status(interaction, f"Scheduled: {request.schedule.describe()}.", status)
 
 
 async def status(interaction: discord.Interaction) -> None:
@@ -96,7 +149,7 @@ async def status(interaction: discord.Interaction) -> None:
         services_of(interaction).core, channel_of(interaction)
     )
     require_admin(actor_of(interaction), result.subscription, "see the schedule's status")
-    await _say(interaction, None, replies.status_embed(result))
+    await _say_status(interaction, None, result)
 
 
 @app_commands.describe(reason="Why (shown by /qotd status)")
@@ -115,7 +168,7 @@ async def resume(interaction: discord.Interaction) -> None:
     result = await subscriptions.resume(
         services_of(interaction).core, channel_of(interaction), actor_of(interaction)
     )
-    await _say(interaction, "Resumed.", replies.status_embed(result))
+    await _say_status(interaction, "Resumed.", result)
 
 
 async def skip(interaction: discord.Interaction) -> None:
@@ -167,14 +220,15 @@ async def reveal_now(interaction: discord.Interaction) -> None:
     await _say(interaction, "Revealed.")
 
 
-COMMANDS: tuple[tuple[str, str, Callback], ...] = (
-    ("schedule", "Admin: set when and what this channel gets (Manage Server)", schedule),
-    ("status", "Admin: this channel's schedule, next post and last error", status),
-    ("pause", "Admin: pause posting in this channel", pause),
-    ("resume", "Admin: resume posting from the next scheduled time", resume),
-    ("skip", "Admin: skip the question that would come next", skip),
-    ("queue", "Admin: put a question first in line", queue),
-    ("unsubscribe", "Admin: remove this channel's schedule", unsubscribe),
-    ("post-now", "Admin: post today's question now (a test post)", post_now),
-    ("reveal-now", "Admin: close the open question now and post its answer", reveal_now),
+# Each command's description is its summary in the catalogue (bot/commands.py).
+COMMANDS: tuple[tuple[str, Callback], ...] = (
+    ("schedule", schedule),
+    ("status", status),
+    ("pause", pause),
+    ("resume", resume),
+    ("skip", skip),
+    ("queue", queue),
+    ("unsubscribe", unsubscribe),
+    ("post-now", post_now),
+    ("reveal-now", reveal_now),
 )

@@ -1,7 +1,8 @@
 """Progress pictures as Discord attachments: drawn off the event loop, attached when they fit.
 
-The text versions are always sent as well (accessibility); a picture that cannot be drawn or
-is over the upload limit is left out with a note, never a failed reply.
+The text versions are always sent as well (accessibility); a picture that cannot be drawn, is
+over the upload limit, or may not be attached in the channel (no Attach Files) is left out
+with a note, never a failed reply.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from bot.pictures import Picture
 
 log = logging.getLogger(__name__)
 
-MAX_FILES = 10  # Discord's limit on attachments per message
 # pyplot keeps global state: one drawing at a time, in a worker thread so the gateway's
 # heartbeat and other interactions keep going while matplotlib works.
 _DRAWING = threading.Lock()
@@ -48,8 +48,13 @@ def as_file(
     return discord.File(io.BytesIO(picture.png), filename=filename, description=alt_text)
 
 
-def missing_note(picture: Picture | None) -> str:
+def missing_note(picture: Picture | None, may_attach: bool = True) -> str:
     """Why a reply has no picture."""
+    if not may_attach:
+        return (
+            "(The picture needs the bot's Attach Files permission in this channel; the numbers "
+            "above are complete.)"
+        )
     if picture is None:
         return "(The picture could not be drawn this time; the numbers above are complete.)"
     return "(The picture is over this server's upload limit; the numbers above are complete.)"

@@ -18,7 +18,7 @@ from adapters.discord.commands import QotdTree, build_group
 from adapters.discord.components import DYNAMIC_ITEMS, submit_written
 from adapters.discord.context import PLATFORM, Services
 from adapters.discord.errors import report
-from adapters.discord.markers import WRITTEN_MODAL, is_stale_button
+from adapters.discord.markers import WRITTEN, is_stale_button
 from adapters.discord.rating import RateButton
 from bot.config import Settings
 from bot.errors import QotdError, StaleButton
@@ -75,7 +75,7 @@ class QotdClient(discord.Client):
         clear private reply instead of Discord's "interaction failed"."""
         custom_id = str(dict(interaction.data or {}).get("custom_id", ""))
         if interaction.type is discord.InteractionType.modal_submit:
-            match = WRITTEN_MODAL.fullmatch(custom_id)
+            match = WRITTEN.match(custom_id)
             if match is not None:
                 await submit_written(interaction, int(match["post"]))
             elif custom_id.startswith("qotd:"):

@@ -10,8 +10,9 @@ from __future__ import annotations
 import discord
 from discord import app_commands
 
-from adapters.discord import admin_commands, member_commands, practice_commands
+from adapters.discord import admin_commands, channel_admins, member_commands, practice_commands
 from adapters.discord.errors import report
+from bot.commands import summary
 
 GROUP_DESCRIPTION = "A daily machine-learning interview question for this channel"
 
@@ -35,11 +36,12 @@ def build_group() -> app_commands.Group:
     )
     commands = (
         *admin_commands.COMMANDS,
+        *channel_admins.COMMANDS,
         *member_commands.COMMANDS,
         *practice_commands.COMMANDS,
     )
-    for name, description, callback in commands:
+    for name, callback in commands:
         group.add_command(
-            app_commands.Command(name=name, description=description, callback=callback)
+            app_commands.Command(name=name, description=summary(name), callback=callback)
         )
     return group

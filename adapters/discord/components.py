@@ -18,24 +18,20 @@ import discord
 from adapters.discord import limits, replies
 from adapters.discord.context import channel_of, member_of, services_of
 from adapters.discord.errors import guarded
-from adapters.discord.markers import (
-    ANSWER_TEMPLATE,
-    QUIZ_STOP_TEMPLATE,
-    QUIZ_TEMPLATE,
-    WRITE_TEMPLATE,
-    answer_id,
-    write_id,
-)
+from adapters.discord.markers import ANSWER, QUIZ, QUIZ_STOP, WRITE, WRITTEN
 from bot.domain.question import LETTERS, Question
+from bot.errors import AlreadyAnswered, AnswersClosed
 from bot.services import answers, quiz
 from bot.services.quiz import QuizStep
+from bot.services.today import today as current_post
 
 ANSWER_FIELD = "answer"
+ALREADY_WROTE = "You already sent a written answer for this question."
 
 Button = discord.ui.Button[discord.ui.View]
 
 
-class AnswerButton(discord.ui.DynamicItem[Button], template=ANSWER_TEMPLATE):
+class AnswerButton(discord.ui.DynamicItem[Button], template=ANSWER.pattern):
     """A letter of the daily post's quick check."""
 
     def __init__(self, post_id: int, letter: str, *, disabled: bool = False) -> None:
@@ -45,7 +41,7 @@ class AnswerButton(discord.ui.DynamicItem[Button], template=ANSWER_TEMPLATE):
             discord.ui.Button(
                 label=letter,
                 style=discord.ButtonStyle.primary,
-                custom_id=answer_id(post_id, letter),
+                custom_id=ANSWER.build(post=post_id, letter=letter),
                 disabled=disabled,
             )
         )
@@ -71,7 +67,7 @@ async def _pick(interaction: discord.Interaction, post_id: int, letter: str) -> 
     await interaction.followup.send(replies.receipt(receipt), ephemeral=True)
 
 
-class WriteButton(discord.ui.DynamicItem[Button], template=WRITE_TEMPLATE):
+class WriteButton(discord.ui.DynamicItem[Button], template=WRITE.pattern):
     """Opens the modal for a written answer."""
 
     def __init__(self, post_id: int, *, disabled: bool = False) -> None:
@@ -80,7 +76,7 @@ class WriteButton(discord.ui.DynamicItem[Button], template=WRITE_TEMPLATE):
             discord.ui.Button(
                 label="Write an answer",
                 style=discord.ButtonStyle.secondary,
-                custom_id=write_id(post_id),
+                custom_id=WRITE.build(post=post_id),
                 disabled=disabled,
             )
         )
@@ -95,8 +91,15 @@ class WriteButton(discord.ui.DynamicItem[Button], template=WRITE_TEMPLATE):
         await guarded(interaction, lambda: self._open(interaction))
 
     async def _open(self, interaction: discord.Interaction) -> None:
-        # Opening a modal must be the first response, and it needs no core call: instant.
-        limit = min(services_of(interaction).core.max_written_chars, limits.TEXT_INPUT)
+        # Check before the modal opens (one quick read: a modal must be the first response),
+        # so no member types an answer that would then be refused.
+        core = services_of(interaction).core
+        current = await current_post(core, channel_of(interaction), member_of(interaction.user))
+        if current.post.id != self.post_id or not current.open:
+            raise AnswersClosed()
+        if current.wrote:
+            raise AlreadyAnswered(ALREADY_WROTE)
+        limit = min(core.max_written_chars, limits.TEXT_INPUT)
         modal = WrittenAnswerModal(self.post_id, limit)
         modal.stop()
         await interaction.response.send_modal(modal)
@@ -106,7 +109,7 @@ class WrittenAnswerModal(discord.ui.Modal):
     """One paragraph field; the submission is handled by `submit_written` via its custom_id."""
 
     def __init__(self, post_id: int, max_chars: int) -> None:
-        super().__init__(title="Your written answer", custom_id=f"qotd:written:{post_id}")
+        super().__init__(title="Your written answer", custom_id=WRITTEN.build(post=post_id))
         self.answer: discord.ui.TextInput[discord.ui.Modal] = discord.ui.TextInput(
             custom_id=ANSWER_FIELD,
             style=discord.TextStyle.paragraph,
@@ -157,7 +160,7 @@ async def submit_written(interaction: discord.Interaction, post_id: int) -> None
     await guarded(interaction, work)
 
 
-class QuizButton(discord.ui.DynamicItem[Button], template=QUIZ_TEMPLATE):
+class QuizButton(discord.ui.DynamicItem[Button], template=QUIZ.pattern):
     """A letter of a practice quiz or review question; the position guards against double
     clicks, and the kind (in the id, so it survives a restart) labels the replies."""
 
@@ -167,7 +170,7 @@ class QuizButton(discord.ui.DynamicItem[Button], template=QUIZ_TEMPLATE):
             discord.ui.Button(
                 label=letter,
                 style=discord.ButtonStyle.primary,
-                custom_id=f"qotd:{kind}:{quiz_id}:{position}:{letter}",
+                custom_id=QUIZ.build(kind=kind, quiz=quiz_id, position=position, letter=letter),
             )
         )
 
@@ -197,7 +200,7 @@ class QuizButton(discord.ui.DynamicItem[Button], template=QUIZ_TEMPLATE):
         )
 
 
-class QuizStopButton(discord.ui.DynamicItem[Button], template=QUIZ_STOP_TEMPLATE):
+class QuizStopButton(discord.ui.DynamicItem[Button], template=QUIZ_STOP.pattern):
     """Ends a practice quiz or review early."""
 
     def __init__(self, quiz_id: int, kind: str = "quiz") -> None:
@@ -206,7 +209,7 @@ class QuizStopButton(discord.ui.DynamicItem[Button], template=QUIZ_STOP_TEMPLATE
             discord.ui.Button(
                 label="Stop",
                 style=discord.ButtonStyle.secondary,
-                custom_id=f"qotd:{kind}-stop:{quiz_id}",
+                custom_id=QUIZ_STOP.build(kind=kind, quiz=quiz_id),
             )
         )
 

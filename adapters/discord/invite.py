@@ -14,11 +14,14 @@ SCOPES = ("bot", "applications.commands")
 
 
 def permissions() -> discord.Permissions:
-    """The least the bot needs: see and post in its channel, embed, reply, and run a thread."""
+    """Exactly what the bot uses: see and post in its channel, embeds, the pictures of
+    /qotd stats and leaderboard (attachments), reading back its own messages after a crash,
+    and the discussion thread. Nothing more: no mentions of @everyone, no moderation."""
     return discord.Permissions(
         view_channel=True,
         send_messages=True,
         embed_links=True,
+        attach_files=True,
         read_message_history=True,
         create_public_threads=True,
         send_messages_in_threads=True,

@@ -12,6 +12,7 @@ retry resumes after the last part that went out).
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Iterator
 from typing import Any
 
@@ -20,34 +21,60 @@ import discord
 MAX_NONCE = 25  # Discord's limit on a nonce's length
 RATINGS = ("again", "hard", "good", "easy")
 
-# The custom ids qotd's buttons and modal carry. A database id has at most 18 digits, so it
-# always fits a signed 64-bit integer; anything else starting `qotd:` is answered as stale.
+# A database id has at most 18 digits, so it always fits a signed 64-bit integer; anything
+# else starting `qotd:` is answered as stale.
 _ID = r"\d{1,18}"
-ANSWER_TEMPLATE = rf"qotd:answer:(?P<post>{_ID}):(?P<letter>[A-D])"
-WRITE_TEMPLATE = rf"qotd:write:(?P<post>{_ID})"
-QUIZ_TEMPLATE = (
-    rf"qotd:(?P<kind>quiz|review):(?P<quiz>{_ID}):(?P<position>\d{{1,3}}):(?P<letter>[A-D])"
+
+
+class CustomId:
+    """One custom-id format, read both ways: `build` writes an id, `pattern` reads it back
+    (and is the DynamicItem template), so the two can never drift apart."""
+
+    def __init__(self, layout: str, **fields: str) -> None:
+        self.layout = layout
+        regex = ""
+        for literal, name, _, _ in string.Formatter().parse(layout):
+            regex += re.escape(literal)
+            if name is not None:
+                regex += f"(?P<{name}>{fields[name]})"
+        self.pattern = re.compile(regex)
+
+    def build(self, **values: object) -> str:
+        """The id carrying `values`."""
+        return self.layout.format(**values)
+
+    def match(self, custom_id: str) -> re.Match[str] | None:
+        """The id's fields, or None when it is not of this format."""
+        return self.pattern.fullmatch(custom_id)
+
+
+ANSWER = CustomId("qotd:answer:{post}:{letter}", post=_ID, letter="[A-D]")
+WRITE = CustomId("qotd:write:{post}", post=_ID)
+WRITTEN = CustomId("qotd:written:{post}", post=_ID)  # the written-answer modal
+QUIZ = CustomId(
+    "qotd:{kind}:{quiz}:{position}:{letter}",
+    kind="quiz|review",
+    quiz=_ID,
+    position=r"\d{1,3}",
+    letter="[A-D]",
 )
-QUIZ_STOP_TEMPLATE = rf"qotd:(?P<kind>quiz|review)-stop:(?P<quiz>{_ID})"
-RATE_TEMPLATE = rf"qotd:rate:(?P<post>{_ID}):(?P<rating>{'|'.join(RATINGS)})"
-WRITTEN_MODAL = re.compile(rf"qotd:written:(?P<post>{_ID})")
-_BUTTONS = tuple(
-    re.compile(template)
-    for template in (
-        ANSWER_TEMPLATE,
-        WRITE_TEMPLATE,
-        QUIZ_TEMPLATE,
-        QUIZ_STOP_TEMPLATE,
-        RATE_TEMPLATE,
-    )
-)
+QUIZ_STOP = CustomId("qotd:{kind}-stop:{quiz}", kind="quiz|review", quiz=_ID)
+RATE = CustomId("qotd:rate:{post}:{rating}", post=_ID, rating="|".join(RATINGS))
+BUTTONS = (ANSWER, WRITE, QUIZ, QUIZ_STOP, RATE)
 
 
 def is_stale_button(custom_id: str) -> bool:
     """A `qotd:` button id no handler takes: an old format, a forged or out-of-range id."""
-    return custom_id.startswith("qotd:") and not any(
-        pattern.fullmatch(custom_id) for pattern in _BUTTONS
-    )
+    return custom_id.startswith("qotd:") and not any(button.match(custom_id) for button in BUTTONS)
+
+
+def post_of(custom_id: str, *formats: CustomId) -> int | None:
+    """The post id a custom id of one of `formats` carries, or None."""
+    for custom in formats:
+        match = custom.match(custom_id)
+        if match is not None:
+            return int(match["post"])
+    return None
 
 
 def _nonce(kind: str, post_id: int, suffix: str = "") -> str:
@@ -72,18 +99,6 @@ def reveal_nonce(post_id: int, part: int = 0) -> str:
     return _nonce("r", post_id, f".{part}" if part else "")
 
 
-def answer_id(post_id: int, letter: str) -> str:
-    return f"qotd:answer:{post_id}:{letter}"
-
-
-def write_id(post_id: int) -> str:
-    return f"qotd:write:{post_id}"
-
-
-def rate_id(post_id: int, rating: str) -> str:
-    return f"qotd:rate:{post_id}:{rating}"
-
-
 def jump_url(guild_id: str, channel_id: str, message_id: str) -> str:
     """The link that opens a message in Discord."""
     return f"https://discord.com/channels/{guild_id}/{channel_id}/{message_id}"
@@ -103,8 +118,7 @@ def custom_ids(message: discord.Message) -> Iterator[str]:
 def is_question(message: discord.Message, post_id: int, bot_id: int) -> bool:
     """Whether the bot posted this message as the daily post `post_id`."""
     return message.author.id == bot_id and any(
-        custom_id == write_id(post_id) or custom_id.startswith(answer_id(post_id, ""))
-        for custom_id in custom_ids(message)
+        post_of(custom_id, ANSWER, WRITE) == post_id for custom_id in custom_ids(message)
     )
 
 
@@ -119,7 +133,7 @@ def reveal_part(
     """Which of the reveal of `post_id`'s messages this is, if the bot posted it as one."""
     if message.author.id != bot_id:
         return None
-    if any(custom_id.startswith(rate_id(post_id, "")) for custom_id in custom_ids(message)):
+    if any(post_of(custom_id, RATE) == post_id for custom_id in custom_ids(message)):
         return 0
     if link is None or not message.embeds:
         return None

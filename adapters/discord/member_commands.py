@@ -74,9 +74,11 @@ async def _send_with_picture(
     alt_text: str,
 ) -> None:
     """The text embed with the picture attached, or with a note saying why it is missing."""
+    # Discord refuses an upload in a reply where the bot lacks Attach Files.
+    may_attach = interaction.app_permissions.attach_files
     file = attachments.as_file(picture, filename, alt_text, interaction.filesize_limit)
-    if file is None:
-        embed.set_footer(text=attachments.missing_note(picture))
+    if file is None or not may_attach:
+        embed.set_footer(text=attachments.missing_note(picture, may_attach))
         await interaction.followup.send(embed=embed, ephemeral=True)
         return
     embed.set_image(url=f"attachment://{filename}")
@@ -160,11 +162,14 @@ HELP = """\
 `/qotd stats` your numbers and progress card · `/qotd topics` · `/qotd forget-me`
 `/qotd quiz` a private practice quiz · `/qotd review [count]` your due questions (spaced repetition)
 `/qotd remind time:08:00 [timezone]` a daily private reminder · `/qotd remind time:off` stops it
+`/qotd help` this list
 Answer the daily post with its buttons: a letter for the quick check, or **Write an answer**.
 After the reveal, rate your written answer with **Again / Hard / Good / Easy**.
 **Admins (Manage Server)**
 `/qotd schedule` · `/qotd status` · `/qotd pause` · `/qotd resume` · `/qotd skip`
-`/qotd queue` · `/qotd post-now` · `/qotd reveal-now` · `/qotd unsubscribe`"""
+`/qotd queue` · `/qotd post-now` · `/qotd reveal-now` · `/qotd unsubscribe`
+`/qotd schedule` changes only the options given; the others keep their values.
+`/qotd admins` lists, adds or removes members who may run these without Manage Server."""
 
 
 async def help_command(interaction: discord.Interaction) -> None:
@@ -172,13 +177,14 @@ async def help_command(interaction: discord.Interaction) -> None:
     await interaction.response.send_message(limits.clip(HELP, limits.CONTENT), ephemeral=True)
 
 
-COMMANDS: tuple[tuple[str, str, Callback], ...] = (
-    ("today", "Show the current question and answer it", today),
-    ("leaderboard", "The top members for a period, and your rank", leaderboard),
-    ("streak", "A member's streak of answered posts here", streak),
-    ("stats", "Your answers, accuracy by topic, reviews and progress card", stats),
-    ("quiz", "Start a private practice quiz", practice_quiz),
-    ("topics", "The topics of the question bank", topics),
-    ("forget-me", "Delete everything qotd stores about you", forget_me),
-    ("help", "How to use qotd", help_command),
+# Each command's description is its summary in the catalogue (bot/commands.py).
+COMMANDS: tuple[tuple[str, Callback], ...] = (
+    ("today", today),
+    ("leaderboard", leaderboard),
+    ("streak", streak),
+    ("stats", stats),
+    ("quiz", practice_quiz),
+    ("topics", topics),
+    ("forget-me", forget_me),
+    ("help", help_command),
 )

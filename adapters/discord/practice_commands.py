@@ -59,7 +59,8 @@ async def remind(interaction: discord.Interaction, time: str, timezone: str | No
     await interaction.followup.send(text, ephemeral=True)
 
 
-COMMANDS: tuple[tuple[str, str, Callback], ...] = (
-    ("review", "Review your due questions privately (spaced repetition)", review_command),
-    ("remind", "A daily private reminder at HH:MM, or `off`", remind),
+# Each command's description is its summary in the catalogue (bot/commands.py).
+COMMANDS: tuple[tuple[str, Callback], ...] = (
+    ("review", review_command),
+    ("remind", remind),
 )

@@ -15,7 +15,7 @@ import discord
 from adapters.discord import replies
 from adapters.discord.context import channel_of, member_of, services_of
 from adapters.discord.errors import guarded
-from adapters.discord.markers import RATE_TEMPLATE, RATINGS, rate_id
+from adapters.discord.markers import RATE, RATINGS
 from bot.services import review
 
 Button = discord.ui.Button[discord.ui.View]
@@ -27,14 +27,16 @@ STYLES = {
 }
 
 
-class RateButton(discord.ui.DynamicItem[Button], template=RATE_TEMPLATE):
+class RateButton(discord.ui.DynamicItem[Button], template=RATE.pattern):
     """One rating of the clicking member's written answer to the post."""
 
     def __init__(self, post_id: int, rating: str) -> None:
         self.post_id, self.rating = post_id, rating
         super().__init__(
             discord.ui.Button(
-                label=rating.title(), style=STYLES[rating], custom_id=rate_id(post_id, rating)
+                label=rating.title(),
+                style=STYLES[rating],
+                custom_id=RATE.build(post=post_id, rating=rating),
             )
         )
 

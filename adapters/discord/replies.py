@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 
 import discord
@@ -114,19 +114,38 @@ def _when(instant: datetime) -> str:
     return f"{discord.utils.format_dt(instant, 'F')} ({discord.utils.format_dt(instant, 'R')})"
 
 
-def status_embed(result: ChannelStatus) -> discord.Embed:
-    """The channel's schedule, next post, queue and last error, for admins."""
+def status_embeds(result: ChannelStatus) -> list[discord.Embed]:
+    """The channel's schedule, next post, queue and last error, for admins: the facts in one
+    embed, and what can grow long (queue, last error) in embeds of their own, so that
+    `limits.pack_embeds` can spread them over messages."""
+    embeds = [_status_facts(result)]
+    if result.queued:
+        embeds += _text_embeds("Queued", queue_text(result.queued))
+    last_error = result.subscription.last_error
+    if last_error:
+        # A platform's error text can be long; what fits one message's embeds is plenty.
+        embeds += _text_embeds("Last error", limits.clip(last_error, limits.EMBEDS_TOTAL))
+    return embeds
+
+
+def _status_facts(result: ChannelStatus) -> discord.Embed:
     subscription = result.subscription
     embed = discord.Embed(title="qotd schedule", colour=discord.Colour.blurple())
     embed.add_field(name="Schedule", value=subscription.schedule.describe(), inline=False)
+    questions = (
+        f"pack {subscription.pack}: {result.eligible} match {subscription.filter.describe()}"
+    )
     embed.add_field(
-        name="Questions",
-        value=f"pack {subscription.pack}: {result.eligible} match {subscription.filter.describe()}",
-        inline=False,
+        name="Questions", value=limits.clip(questions, limits.FIELD_VALUE), inline=False
     )
     if subscription.mention:
         embed.add_field(name="Mentions", value=f"<@&{subscription.mention}>", inline=True)
     embed.add_field(name="Thread", value="on" if subscription.thread else "off", inline=True)
+    if subscription.admins:
+        listed = admin_list(subscription.admins)
+        embed.add_field(
+            name="Channel admins", value=limits.clip(listed, limits.FIELD_VALUE), inline=False
+        )
     if subscription.paused:
         reason = subscription.pause_reason or "yes"
         embed.add_field(name="Paused", value=limits.clip(reason, limits.FIELD_VALUE), inline=False)
@@ -137,11 +156,36 @@ def status_embed(result: ChannelStatus) -> discord.Embed:
         embed.add_field(
             name="Last post", value=f"{last.local_date} ({last.status.value})", inline=True
         )
-    if result.queued:
-        limits.add_field(embed, "Queued", ", ".join(result.queued))
-    if subscription.last_error:
-        limits.add_field(embed, "Last error", subscription.last_error)
     return embed
+
+
+QUEUE_SHOWN = 50  # queued ids listed by status; a longer queue ends with a count
+
+
+def queue_text(queued: tuple[str, ...]) -> str:
+    """The queue in posting order, the first QUEUE_SHOWN ids and a count of the rest."""
+    lines = [f"{number}. `{item}`" for number, item in enumerate(queued[:QUEUE_SHOWN], 1)]
+    if len(queued) > QUEUE_SHOWN:
+        lines.append(f"… and {len(queued) - QUEUE_SHOWN} more.")
+    return "\n".join(lines)
+
+
+def _text_embeds(title: str, text: str) -> list[discord.Embed]:
+    """`text` as the descriptions of as many embeds as it needs."""
+    pieces = limits.split_text(text, limits.EMBED_DESCRIPTION)
+    return [
+        discord.Embed(
+            title=title if index == 0 else f"{title} (continued)",
+            description=piece,
+            colour=discord.Colour.blurple(),
+        )
+        for index, piece in enumerate(pieces)
+    ]
+
+
+def admin_list(member_ids: Iterable[str]) -> str:
+    """`<@1>, <@2>` (mentions in a reply never ping: the client allows none), or nobody."""
+    return ", ".join(f"<@{member_id}>" for member_id in sorted(member_ids)) or "nobody"
 
 
 def review_lines(result: ReviewStats) -> str:

@@ -4,7 +4,8 @@ It records every request, answers the routes qotd uses with Discord-shaped JSON,
 (400, and a recorded violation) any request that breaks a documented limit: message and embed
 sizes, components, modals, autocomplete, command definitions, mass or user pings, an
 interaction answered twice or after 3 seconds, a follow-up before the acknowledgement, file
-uploads (count and size), nonces over 25 characters, history pages over 100 messages, and
+uploads (count and size, and files in an interaction reply where the bot lacks Attach
+Files), nonces over 25 characters, history pages over 100 messages, and
 more than 50 requests a second. Tests assert `violations == []`.
 
 Like Discord, it checks the bot token (401 otherwise), returns the existing message for a

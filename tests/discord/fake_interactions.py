@@ -10,6 +10,8 @@ from typing import Any
 
 from tests.discord.fake_limits import choice_problems, message_problems, modal_problems
 
+ATTACH_FILES = 1 << 15
+
 
 @dataclass
 class InteractionState:
@@ -22,6 +24,7 @@ class InteractionState:
     replies: list[dict[str, Any]] = field(default_factory=list)
     modal: dict[str, Any] | None = None
     choices: list[dict[str, Any]] | None = None
+    app_permissions: int = 0  # the bot's permissions where the interaction came from
 
 
 class ApiError(Exception):
@@ -47,7 +50,12 @@ class InteractionRoutes:
         """Note an interaction as sent to the bot, to check how it is answered."""
         message = payload.get("message")
         self.interactions[payload["token"]] = InteractionState(
-            int(payload["id"]), payload["type"], int(payload["channel_id"]), now, message
+            int(payload["id"]),
+            payload["type"],
+            int(payload["channel_id"]),
+            now,
+            message,
+            app_permissions=int(payload.get("app_permissions") or 0),
         )
 
     def _interaction(self, token: str) -> InteractionState:
@@ -85,6 +93,7 @@ class InteractionRoutes:
             state.choices = data.get("choices") or []
         elif kind in (4, 7):
             self._violate("callback message", message_problems(data, edit=kind == 7))
+            self._may_attach(state, data)
         state.acked = kind
         result: dict[str, Any] = {
             "interaction": {
@@ -110,9 +119,16 @@ class InteractionRoutes:
             self.violations.append("a follow-up before the interaction was acknowledged")
             raise ApiError(404, 10015, "Unknown Webhook")
         self._violate("follow-up", message_problems(body))
+        self._may_attach(state, body)
         message = self._message(state.channel_id, body)
         state.replies.append(message)
         return message, 200
+
+    def _may_attach(self, state: InteractionState, body: dict[str, Any]) -> None:
+        # Discord checks the bot's Attach Files in the channel for files in a reply too.
+        if body.get("attachments") and not state.app_permissions & ATTACH_FILES:
+            self.violations.append("an upload in a reply where the bot lacks Attach Files")
+            raise ApiError(403, 50013, "Missing Permissions")
 
     async def _edit_reply(
         self, body: Any, query: Any, app: str, token: str, message_id: str
@@ -122,6 +138,7 @@ class InteractionRoutes:
             self.violations.append("an edit before the interaction was acknowledged")
             raise ApiError(404, 10015, "Unknown Webhook")
         self._violate("edit reply", message_problems(body, edit=True))
+        self._may_attach(state, body)
         base = state.message if state.acked in (6, 7) and state.message else {}
         message = {**self._message(state.channel_id, {}), **base, **body}
         if base:

@@ -9,15 +9,16 @@ from typing import Any
 
 import discord
 
+from adapters.discord.invite import permissions
 from tests.discord.fake_api import APP_ID
 
 GUILD_ID = 700000000000000001
 CHANNEL_ID = 700000000000000002
+FORUM_ID = 700000000000000004
 ADMIN = discord.Permissions(manage_guild=True, view_channel=True, send_messages=True)
 MEMBER = discord.Permissions(view_channel=True, send_messages=True, use_application_commands=True)
-BOT_PERMISSIONS = discord.Permissions(
-    view_channel=True, send_messages=True, embed_links=True, read_message_history=True
-)
+# What the invite link grants the bot, as Discord reports it in `app_permissions`.
+BOT_PERMISSIONS = permissions()
 
 _ids = itertools.count(800000000000000001)
 _users: dict[str, int] = {}
@@ -139,7 +140,17 @@ def guild_create() -> dict[str, Any]:
                 "permission_overwrites": [],
                 "nsfw": False,
                 "parent_id": None,
-            }
+            },
+            {
+                "id": str(FORUM_ID),
+                "type": 15,
+                "guild_id": str(GUILD_ID),
+                "name": "questions-forum",
+                "position": 1,
+                "permission_overwrites": [],
+                "nsfw": False,
+                "parent_id": None,
+            },
         ],
     }
 
@@ -232,5 +243,29 @@ def modal_submit(
             }
             for index, (key, value) in enumerate(values.items())
         ],
+    }
+    return payload
+
+
+def in_thread(payload: dict[str, Any], thread_id: int, parent_id: int) -> dict[str, Any]:
+    """The same interaction sent from a thread of `parent_id` (a forum's posts are threads)."""
+    payload["channel_id"] = str(thread_id)
+    payload["channel"] = {
+        "id": str(thread_id),
+        "type": 11,
+        "guild_id": payload["guild_id"],
+        "parent_id": str(parent_id),
+        "owner_id": str(user_id("owner")),
+        "name": "a thread",
+        "message_count": 0,
+        "member_count": 1,
+        "rate_limit_per_user": 0,
+        "flags": 0,
+        "thread_metadata": {
+            "archived": False,
+            "auto_archive_duration": 1440,
+            "archive_timestamp": "2026-01-01T00:00:00+00:00",
+            "locked": False,
+        },
     }
     return payload

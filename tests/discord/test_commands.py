@@ -146,6 +146,7 @@ async def test_every_command_and_option_has_help_text(bot, fake):
     names = {option["name"] for option in group["options"]}
     assert {
         "schedule",
+        "admins",
         "status",
         "pause",
         "resume",

@@ -1,10 +1,19 @@
-"""The limits module: trimming, splitting, escaping and packing embeds."""
+"""The limits module: trimming, splitting, escaping and packing embeds; and the custom ids
+qotd's buttons carry, built and read by one helper."""
 
 from __future__ import annotations
 
-import discord
+import re
+from pathlib import Path
 
-from adapters.discord import limits
+import discord
+import pytest
+
+from adapters.discord import limits, markers
+from adapters.discord.components import AnswerButton, QuizButton, QuizStopButton, WriteButton
+from adapters.discord.rating import RateButton
+
+FRONT_END = Path(limits.__file__).parent
 
 
 def test_clip_keeps_short_text_and_marks_a_cut_with_a_pointer():
@@ -44,3 +53,48 @@ def test_pack_embeds_keeps_each_message_within_6000_characters_and_10_embeds():
     assert all(sum(limits.embed_size(e) for e in message) <= 6000 for message in messages)
     assert all(len(message) <= 10 for message in messages)
     assert sum(len(message) for message in messages) == 17
+
+
+def test_every_limit_the_module_declares_is_checked_somewhere_in_the_front_end():
+    own = Path(limits.__file__).read_text()
+    declared = re.findall(r"^([A-Z_]+) = ", own, re.MULTILINE)
+    sources = [path for path in FRONT_END.glob("*.py") if path.name != "limits.py"]
+    elsewhere = "\n".join(path.read_text() for path in sources)
+    unused = [
+        name
+        for name in declared
+        if f"limits.{name}" not in elsewhere and len(re.findall(rf"\b{name}\b", own)) < 2
+    ]
+    assert unused == []
+
+
+@pytest.mark.parametrize(
+    ("custom_id", "values"),
+    [
+        (markers.ANSWER, {"post": "123", "letter": "C"}),
+        (markers.WRITE, {"post": "123"}),
+        (markers.WRITTEN, {"post": "999999999999999999"}),
+        (markers.QUIZ, {"kind": "review", "quiz": "7", "position": "12", "letter": "A"}),
+        (markers.QUIZ_STOP, {"kind": "quiz", "quiz": "7"}),
+        (markers.RATE, {"post": "5", "rating": "easy"}),
+    ],
+)
+def test_a_custom_id_reads_back_exactly_what_built_it(custom_id, values):
+    built = custom_id.build(**values)
+    match = custom_id.match(built)
+    assert match is not None and match.groupdict() == values
+    assert len(built) <= 100  # Discord's limit on a custom id
+    # Every button id is one a handler takes (the modal's id is no button's).
+    assert markers.is_stale_button(built) == (custom_id is markers.WRITTEN)
+    assert custom_id.match(built + ":x") is None
+
+
+def test_the_buttons_route_clicks_with_the_patterns_their_ids_are_built_from():
+    for button, custom_id in (
+        (AnswerButton, markers.ANSWER),
+        (WriteButton, markers.WRITE),
+        (QuizButton, markers.QUIZ),
+        (QuizStopButton, markers.QUIZ_STOP),
+        (RateButton, markers.RATE),
+    ):
+        assert button.__discord_ui_compiled_template__ is custom_id.pattern

@@ -1,6 +1,7 @@
 """Invariant 13 on Discord: a click or modal acts for the guild and channel Discord says it
 came from, never for the post its custom_id names; a custom_id that does not parse gets a
-clear private reply."""
+clear private reply; and the Write button refuses before its modal opens when the post is not
+this channel's open post."""
 
 from __future__ import annotations
 
@@ -155,3 +156,60 @@ async def test_a_modal_id_that_does_not_parse_gets_a_clear_private_reply(bot, cu
 
     assert reply.text == STALE
     assert reply.ephemeral
+
+
+# The Write button checks the post before it opens the modal: nobody types an answer that
+# would then be refused.
+
+
+def write_button(message: dict) -> str:
+    return next(item for item in custom_ids(message) if item.startswith("qotd:write:"))
+
+
+def assert_refused_without_a_modal(reply: Reply, says: str) -> None:
+    assert reply.state.modal is None, reply.state.modal
+    assert says in reply.text
+    assert reply.ephemeral
+
+
+async def test_write_on_a_revealed_post_is_refused_before_the_modal_opens(bot):
+    await schedule(bot)
+    await bot.advance(timedelta(days=1))
+    shown = await bot.command("today", "ana")  # a private copy whose buttons stay enabled
+    await bot.advance(timedelta(hours=9))  # revealed
+
+    reply = await bot.click(shown.last, write_button(shown.last), "ana")
+
+    assert_refused_without_a_modal(reply, "Answers for this question are closed")
+
+
+async def test_write_on_an_unknown_post_is_refused_before_the_modal_opens(bot):
+    await schedule(bot)
+    await bot.advance(timedelta(days=1))
+
+    reply = await click_forged(bot, bot.posts()[-1], "qotd:write:999999", "ana")
+
+    assert_refused_without_a_modal(reply, "Answers for this question are closed")
+
+
+@pytest.mark.parametrize("elsewhere", ELSEWHERE)
+async def test_write_naming_a_post_elsewhere_is_refused_before_the_modal_opens(bot, elsewhere):
+    here, there = await posts_here_and_there(bot, elsewhere)
+
+    reply = await click_forged(bot, here, write_button(there), "mallory")
+
+    assert_refused_without_a_modal(reply, "Answers for this question are closed")
+    assert await answers_to(bot, there) == []
+
+
+async def test_a_second_written_answer_is_refused_before_the_modal_opens(bot):
+    await schedule(bot)
+    await bot.advance(timedelta(days=1))
+    post = bot.posts()[-1]
+    assert "Written answer saved" in (await bot.write(post, "ana", "my answer")).text
+
+    again = await bot.click(post, write_button(post), "ana")
+
+    assert_refused_without_a_modal(again, "You already sent a written answer")
+    opened = await bot.click(post, write_button(post), "bob")  # others still can
+    assert opened.state.modal is not None

@@ -204,6 +204,16 @@ async def test_a_picture_over_the_upload_limit_is_left_out_with_a_note(bot):
     assert "Daily answers" in reply.text
 
 
+async def test_a_picture_is_left_out_with_a_note_where_the_bot_may_not_attach_files(bot):
+    payload = payloads.slash("stats", "alice")
+    without = payloads.BOT_PERMISSIONS.value & ~discord.Permissions(attach_files=True).value
+    payload["app_permissions"] = str(without)
+    reply = await bot.send(payload)
+    assert reply.last["attachments"] == []
+    assert "needs the bot's Attach Files permission" in reply.text
+    assert "Daily answers" in reply.text
+
+
 async def test_help_lists_review_remind_and_rating(bot):
     text = (await bot.command("help", "alice")).text
     assert (
