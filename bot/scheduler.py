@@ -12,6 +12,7 @@ from collections.abc import Mapping
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.errors import StorageUnavailable
 from bot.ports import Chat
 from bot.services.context import Core
 from bot.services.posting import TickReport, tick
@@ -57,6 +58,9 @@ class Heartbeat:
             log.error(
                 "tick did not finish within %ss; the next tick will try again", self._deadline
             )
+            return None
+        except StorageUnavailable as error:  # not a bug: the database did not answer
+            log.warning("tick stopped: %s The next tick will try again.", error.message)
             return None
         except Exception:
             log.exception("tick failed; the next tick will try again")

@@ -18,7 +18,8 @@ import discord
 from adapters.discord import limits, replies
 from adapters.discord.context import channel_of, member_of, services_of
 from adapters.discord.errors import guarded
-from adapters.discord.markers import ANSWER, QUIZ, QUIZ_STOP, WRITE, WRITTEN
+from adapters.discord.markers import WRITTEN
+from bot.domain.action_ids import ANSWER, QUIZ, QUIZ_STOP, WRITE
 from bot.domain.question import LETTERS, Question
 from bot.errors import AlreadyAnswered, AnswersClosed
 from bot.services import answers, quiz

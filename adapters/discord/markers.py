@@ -11,64 +11,32 @@ retry resumes after the last part that went out).
 
 from __future__ import annotations
 
-import re
-import string
 from collections.abc import Iterator
 from typing import Any
 
 import discord
 
-MAX_NONCE = 25  # Discord's limit on a nonce's length
-RATINGS = ("again", "hard", "good", "easy")
-
-# A database id has at most 18 digits, so it always fits a signed 64-bit integer; anything
-# else starting `qotd:` is answered as stale.
-_ID = r"\d{1,18}"
-
-
-class CustomId:
-    """One custom-id format, read both ways: `build` writes an id, `pattern` reads it back
-    (and is the DynamicItem template), so the two can never drift apart."""
-
-    def __init__(self, layout: str, **fields: str) -> None:
-        self.layout = layout
-        regex = ""
-        for literal, name, _, _ in string.Formatter().parse(layout):
-            regex += re.escape(literal)
-            if name is not None:
-                regex += f"(?P<{name}>{fields[name]})"
-        self.pattern = re.compile(regex)
-
-    def build(self, **values: object) -> str:
-        """The id carrying `values`."""
-        return self.layout.format(**values)
-
-    def match(self, custom_id: str) -> re.Match[str] | None:
-        """The id's fields, or None when it is not of this format."""
-        return self.pattern.fullmatch(custom_id)
-
-
-ANSWER = CustomId("qotd:answer:{post}:{letter}", post=_ID, letter="[A-D]")
-WRITE = CustomId("qotd:write:{post}", post=_ID)
-WRITTEN = CustomId("qotd:written:{post}", post=_ID)  # the written-answer modal
-QUIZ = CustomId(
-    "qotd:{kind}:{quiz}:{position}:{letter}",
-    kind="quiz|review",
-    quiz=_ID,
-    position=r"\d{1,3}",
-    letter="[A-D]",
+from bot.domain.action_ids import (
+    ANSWER,
+    RATE,
+    WRITE,
+    ActionId,
+    is_stale,
 )
-QUIZ_STOP = CustomId("qotd:{kind}-stop:{quiz}", kind="quiz|review", quiz=_ID)
-RATE = CustomId("qotd:rate:{post}:{rating}", post=_ID, rating="|".join(RATINGS))
-BUTTONS = (ANSWER, WRITE, QUIZ, QUIZ_STOP, RATE)
+
+MAX_NONCE = 25  # Discord's limit on a nonce's length
+
+# The daily post's buttons share their formats with Slack (bot/domain/action_ids.py); the
+# written-answer modal's id is Discord's own.
+WRITTEN = ActionId("qotd:written:{post}", post=r"\d{1,18}")
 
 
 def is_stale_button(custom_id: str) -> bool:
     """A `qotd:` button id no handler takes: an old format, a forged or out-of-range id."""
-    return custom_id.startswith("qotd:") and not any(button.match(custom_id) for button in BUTTONS)
+    return is_stale(custom_id)
 
 
-def post_of(custom_id: str, *formats: CustomId) -> int | None:
+def post_of(custom_id: str, *formats: ActionId) -> int | None:
     """The post id a custom id of one of `formats` carries, or None."""
     for custom in formats:
         match = custom.match(custom_id)

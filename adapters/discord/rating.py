@@ -15,7 +15,7 @@ import discord
 from adapters.discord import replies
 from adapters.discord.context import channel_of, member_of, services_of
 from adapters.discord.errors import guarded
-from adapters.discord.markers import RATE, RATINGS
+from bot.domain.action_ids import RATE, RATINGS
 from bot.services import review
 
 Button = discord.ui.Button[discord.ui.View]

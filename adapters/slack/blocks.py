@@ -20,6 +20,7 @@ from slack_sdk.models.blocks import (
 
 from adapters.slack import ids, limits
 from adapters.slack.mrkdwn import code_chunks, escape, from_markdown, split, subteam_mention, trim
+from bot.domain import action_ids
 from bot.domain.question import LETTERS, Question
 from bot.ports import OutgoingPost, OutgoingReveal, Results
 
@@ -186,9 +187,6 @@ def reveal_messages(reveal: OutgoingReveal) -> list[Message]:
     ]
 
 
-RATINGS = ("again", "hard", "good", "easy")
-
-
 def rating_buttons(post_id: int) -> list[Block]:
     """Again / Hard / Good / Easy for members who wrote an answer (the id carries the post)."""
     buttons = [
@@ -197,7 +195,7 @@ def rating_buttons(post_id: int) -> list[Block]:
             action_id=ids.rate(post_id, rating),
             value=rating,
         )
-        for rating in RATINGS
+        for rating in action_ids.RATINGS
     ]
     return [
         context(

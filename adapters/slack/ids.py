@@ -9,18 +9,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from adapters.slack import limits
+from bot.domain import action_ids
 from bot.domain.identity import is_row_id
 from bot.errors import QotdError
 
-# A database id has at most 18 digits here, so it always fits a signed 64-bit integer; any
-# other `qotd:` action (old, forged, an id past 64 bits) is answered as stale (STALE).
-ANSWER = re.compile(r"^qotd:answer:(\d{1,18}):([A-D])$")
-WRITE = re.compile(r"^qotd:write:(\d{1,18})$")
-# A review session runs on the quiz machinery; its buttons say which, for the labels.
-QUIZ = re.compile(r"^qotd:(quiz|review):(\d{1,18}):(\d{1,3}):([A-D])$")
-QUIZ_STOP = re.compile(r"^qotd:(quiz|review)-stop:(\d{1,18})$")
-RATE = re.compile(r"^qotd:rate:(\d{1,18}):(again|hard|good|easy)$")
-STALE = re.compile(r"^qotd:")
+# The buttons' formats are shared with Discord (bot/domain/action_ids.py); any other `qotd:`
+# action (old, forged, an id past 64 bits) is answered as stale (STALE). Bolt routes an action
+# to the first listener whose pattern it matches.
+ANSWER = action_ids.ANSWER.pattern
+WRITE = action_ids.WRITE.pattern
+QUIZ = action_ids.QUIZ.pattern
+QUIZ_STOP = action_ids.QUIZ_STOP.pattern
+RATE = action_ids.RATE.pattern
+STALE = re.compile(f"^{action_ids.PREFIX}")
 WRITE_VIEW = "qotd:write-view"
 SCHEDULE_VIEW = "qotd:schedule-view"
 WRITE_BLOCK = "answer"
@@ -28,23 +29,25 @@ WRITE_INPUT = "text"
 
 
 def answer(post_id: int, letter: str) -> str:
-    return _checked(f"qotd:answer:{post_id}:{letter}")
+    return _checked(action_ids.ANSWER.build(post=post_id, letter=letter))
 
 
 def write(post_id: int) -> str:
-    return _checked(f"qotd:write:{post_id}")
+    return _checked(action_ids.WRITE.build(post=post_id))
 
 
 def quiz(quiz_id: int, position: int, letter: str, kind: str = "quiz") -> str:
-    return _checked(f"qotd:{_kind(kind)}:{quiz_id}:{position}:{letter}")
+    return _checked(
+        action_ids.QUIZ.build(kind=_kind(kind), quiz=quiz_id, position=position, letter=letter)
+    )
 
 
 def quiz_stop(quiz_id: int, kind: str = "quiz") -> str:
-    return _checked(f"qotd:{_kind(kind)}-stop:{quiz_id}")
+    return _checked(action_ids.QUIZ_STOP.build(kind=_kind(kind), quiz=quiz_id))
 
 
 def rate(post_id: int, rating: str) -> str:
-    return _checked(f"qotd:rate:{post_id}:{rating}")
+    return _checked(action_ids.RATE.build(post=post_id, rating=rating))
 
 
 def _kind(kind: str) -> str:

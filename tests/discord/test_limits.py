@@ -12,6 +12,7 @@ import pytest
 from adapters.discord import limits, markers
 from adapters.discord.components import AnswerButton, QuizButton, QuizStopButton, WriteButton
 from adapters.discord.rating import RateButton
+from bot.domain import action_ids
 
 FRONT_END = Path(limits.__file__).parent
 
@@ -71,12 +72,12 @@ def test_every_limit_the_module_declares_is_checked_somewhere_in_the_front_end()
 @pytest.mark.parametrize(
     ("custom_id", "values"),
     [
-        (markers.ANSWER, {"post": "123", "letter": "C"}),
-        (markers.WRITE, {"post": "123"}),
+        (action_ids.ANSWER, {"post": "123", "letter": "C"}),
+        (action_ids.WRITE, {"post": "123"}),
         (markers.WRITTEN, {"post": "999999999999999999"}),
-        (markers.QUIZ, {"kind": "review", "quiz": "7", "position": "12", "letter": "A"}),
-        (markers.QUIZ_STOP, {"kind": "quiz", "quiz": "7"}),
-        (markers.RATE, {"post": "5", "rating": "easy"}),
+        (action_ids.QUIZ, {"kind": "review", "quiz": "7", "position": "12", "letter": "A"}),
+        (action_ids.QUIZ_STOP, {"kind": "quiz", "quiz": "7"}),
+        (action_ids.RATE, {"post": "5", "rating": "easy"}),
     ],
 )
 def test_a_custom_id_reads_back_exactly_what_built_it(custom_id, values):
@@ -91,10 +92,10 @@ def test_a_custom_id_reads_back_exactly_what_built_it(custom_id, values):
 
 def test_the_buttons_route_clicks_with_the_patterns_their_ids_are_built_from():
     for button, custom_id in (
-        (AnswerButton, markers.ANSWER),
-        (WriteButton, markers.WRITE),
-        (QuizButton, markers.QUIZ),
-        (QuizStopButton, markers.QUIZ_STOP),
-        (RateButton, markers.RATE),
+        (AnswerButton, action_ids.ANSWER),
+        (WriteButton, action_ids.WRITE),
+        (QuizButton, action_ids.QUIZ),
+        (QuizStopButton, action_ids.QUIZ_STOP),
+        (RateButton, action_ids.RATE),
     ):
         assert button.__discord_ui_compiled_template__ is custom_id.pattern

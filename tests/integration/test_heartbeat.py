@@ -4,9 +4,12 @@ completed tick is recorded for health checks and `qotd status`."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 from dataclasses import replace
 from datetime import timedelta
 
+from bot.errors import StorageUnavailable
 from bot.operations import format_workers
 from bot.ports import OutgoingPost, SentPost
 from bot.scheduler import Heartbeat
@@ -52,3 +55,19 @@ async def test_a_hung_tick_is_cut_off_and_the_next_tick_runs(core, clock, channe
     clock.advance(core.lease + timedelta(seconds=1))  # the hung attempt's lease runs out
     assert (await Heartbeat(core, working.chats, 30).beat()) is not None
     assert len(working.posts) == 1
+
+
+async def test_a_tick_the_database_does_not_answer_is_a_warning_not_a_bug(
+    core, clock, chat, caplog, monkeypatch
+):
+    @contextlib.asynccontextmanager
+    async def unreachable():
+        raise StorageUnavailable(timed_out=True)
+        yield
+
+    monkeypatch.setattr(core.storage, "read", unreachable)
+    with caplog.at_level(logging.WARNING):
+        assert await Heartbeat(core, chat.chats, 30).beat() is None
+    [record] = [record for record in caplog.records if record.name == "bot.scheduler"]
+    assert record.levelno == logging.WARNING and record.exc_info is None
+    assert "did not answer in time" in record.getMessage()
