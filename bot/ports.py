@@ -42,6 +42,16 @@ class Results:
     def percent_correct(self) -> int | None:
         return round(100 * self.correct / self.picked) if self.picked else None
 
+    def facts(self, escape: Callable[[str], str] = str) -> list[str]:
+        """`3 answered`, `67% correct`, `fastest correct: Ada`: every front end joins and
+        styles these its own way; the member's name goes through the front end's `escape`."""
+        facts = [f"{self.answered} answered"]
+        if self.percent_correct is not None:
+            facts.append(f"{self.percent_correct}% correct")
+        if self.fastest_correct:
+            facts.append(f"fastest correct: {escape(self.fastest_correct)}")
+        return facts
+
 
 @dataclass(frozen=True, slots=True)
 class OutgoingReveal:

@@ -86,13 +86,7 @@ def reveal(outgoing: OutgoingReveal) -> str:
         textwrap.fill(point, WIDTH, initial_indent="  • ", subsequent_indent="    ")
         for point in question.key_points
     ]
-    percent = results.percent_correct
-    summary = f"Results: {results.answered} answered"
-    if percent is not None:
-        summary += f" · {percent}% correct"
-    if results.fastest_correct:
-        summary += f" · fastest correct: {results.fastest_correct}"
-    lines += ["", summary]
+    lines += ["", "Results: " + " · ".join(results.facts())]
     if results.written:
         lines.append("Written answers:")
         lines += [_wrap(f"{item.member_name}: {item.text}", "  ") for item in results.written]

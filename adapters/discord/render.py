@@ -93,13 +93,8 @@ def closed_embed(reveal: OutgoingReveal) -> discord.Embed:
 
 
 def results_line(results: Results) -> str:
-    """`3 answered · 67% correct · fastest correct: Ada`."""
-    parts = [f"{results.answered} answered"]
-    if results.percent_correct is not None:
-        parts.append(f"{results.percent_correct}% correct")
-    if results.fastest_correct:
-        parts.append(f"fastest correct: {limits.escape(results.fastest_correct)}")
-    return " · ".join(parts)
+    """`3 answered · 67% correct · fastest correct: Ada` (names escaped)."""
+    return " · ".join(results.facts(limits.escape))
 
 
 def reveal_link(reveal: OutgoingReveal) -> str | None:

@@ -135,12 +135,7 @@ def question_post(post: OutgoingPost) -> Message:
 
 def summary(results: Results) -> str:
     """`3 answered · 67% correct · fastest correct: Ada` (names escaped)."""
-    parts = [f"{results.answered} answered"]
-    if results.percent_correct is not None:
-        parts.append(f"{results.percent_correct}% correct")
-    if results.fastest_correct:
-        parts.append(f"fastest correct: {escape(results.fastest_correct)}")
-    return " · ".join(parts)
+    return " · ".join(results.facts(escape))
 
 
 def closed_post(reveal: OutgoingReveal) -> Message:
