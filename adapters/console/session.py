@@ -78,7 +78,7 @@ Commands (one per line; `#` at the start or after a space begins a comment, exce
                                  e.g. schedule 09:00 Europe/Berlin mon-fri
   status | pause | resume | skip | queue <question-id> | post-now | unsubscribe
   reveal-now                     close the open question now and post its answer
-  admins <name...> | admins none members who may run admin commands in this channel
+  admins <name...> | none        members who may run admin commands here (`none` clears)
   today                          show the current question
   answer <A-D>                   pick a choice (answers the quiz if one is running)
   write <text>                   send a written answer
