@@ -151,3 +151,26 @@ async def test_a_day_another_worker_claimed_first_leaves_the_rotation_as_it_was(
     # This worker listed the day before that claim landed, and tries to claim it too.
     assert await claim._claim(core, subscription, MONDAY_9.date(), clock.now()) == 0
     assert core.storage.state.used == {}  # the question it drew went back with the rollback
+
+
+async def test_a_post_whose_question_left_the_pack_fails_for_good_and_is_not_sent(
+    core, clock, chat
+):
+    clock.set(MONDAY_9)
+    async with core.storage.write() as uow:  # claimed with a question since removed
+        await uow.posts.claim(
+            1,
+            MONDAY_9.date(),
+            "removed-question",
+            MONDAY_9,
+            MONDAY_9 + timedelta(hours=8),
+            clock.now(),
+        )
+    await posting.tick(core, chat.chats)
+    clock.advance(timedelta(minutes=5))
+    await posting.tick(core, chat.chats)
+    assert chat.posts == []
+    async with core.storage.read() as uow:
+        post = await uow.posts.latest(1)
+    assert post is not None and post.status is PostStatus.FAILED
+    assert "no longer in the pack" in (post.last_error or "")

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from bot.domain.post import Lease, PostStatus
+from bot.domain.question import Question
 from bot.domain.subscription import Subscription
 from bot.ports import (
     SEND_FENCE,
@@ -54,6 +55,20 @@ async def give_up(core: Core, lease: Lease, status: PostStatus, reason: str) -> 
         status,
         reason,
     )
+
+
+async def question_or_give_up(
+    core: Core, lease: Lease, subscription: Subscription
+) -> Question | None:
+    """The question the post carries; a post whose question left the pack can never be
+    made, so it is given up as failed (None)."""
+    question_id = lease.post.question_id
+    question = core.library.pack(subscription.pack).by_id.get(question_id)
+    if question is None:
+        await give_up(
+            core, lease, PostStatus.FAILED, f"question {question_id!r} is no longer in the pack"
+        )
+    return question
 
 
 def lost(lease: Lease) -> None:

@@ -7,7 +7,7 @@ import logging
 from collections.abc import Mapping
 from dataclasses import replace
 
-from bot.domain.post import Duty, Post, PostStatus
+from bot.domain.post import Duty, Post
 from bot.ports import (
     Chat,
     ChatError,
@@ -44,14 +44,8 @@ async def reveal_post(core: Core, chats: Mapping[str, Chat], post: Post) -> bool
         answered, picked, correct = await uow.answers.results(post.id)
         answers = await uow.answers.for_post(post.id)
     post = lease.post
-    question = core.library.pack(subscription.pack).by_id.get(post.question_id)
+    question = await leases.question_or_give_up(core, lease, subscription)
     if question is None:
-        await leases.give_up(
-            core,
-            lease,
-            PostStatus.FAILED,
-            f"question {post.question_id!r} is no longer in the pack",
-        )
         return False
     fastest = next((answer.name for answer in answers if answer.correct), None)
     written = tuple(

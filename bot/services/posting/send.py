@@ -38,14 +38,8 @@ async def send_post(core: Core, chats: Mapping[str, Chat], post: Post) -> bool |
         day_number = await uow.posts.visible_count(subscription.id) + 1
     post = lease.post
     chat = chats[subscription.channel.platform]
-    question = core.library.pack(subscription.pack).by_id.get(post.question_id)
+    question = await leases.question_or_give_up(core, lease, subscription)
     if question is None:
-        await leases.give_up(
-            core,
-            lease,
-            PostStatus.FAILED,
-            f"question {post.question_id!r} is no longer in the pack",
-        )
         return False
     reveal_at = now + (post.reveal_at - post.scheduled_at)
     outgoing = OutgoingPost(
