@@ -97,7 +97,7 @@ def _calendar(figure: Any, axes: Any, progress: Progress) -> dict[str, Any]:
     streak = progress.stats.streak
     subtitle = f"Answers per day, last {weeks} weeks"
     if streak is not None:
-        subtitle += f" · streak {streak.current} (best {streak.best})"
+        subtitle += f" · streak {streak.describe()}"
     axes.set_title(subtitle, fontsize=10)
     ticks = _whole_numbers(most)
     legend = figure.colorbar(image, ax=axes, ticks=ticks, shrink=0.8, pad=0.02, aspect=12)

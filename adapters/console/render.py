@@ -106,7 +106,7 @@ def receipt(result: AnswerReceipt) -> str:
             lines.append(f"The answer is {letter}) {question.choice(letter).text}.")
     if result.wrote:
         lines.append("Written answer saved; it is shown beside the reference answer at the reveal.")
-    lines.append(f"+{result.points} points · streak {result.streak} (best {result.best_streak})")
+    lines.append(result.standing())
     return "\n".join(_wrap(line) for line in lines)
 
 

@@ -324,7 +324,7 @@ class ConsoleSession:
 
     async def _streak(self, _: str) -> None:
         streak = await boards.member_streak(self.core, CHANNEL, self.member)
-        self.write(f"{self.member.label}: streak {streak.current} (best {streak.best})")
+        self.write(f"{self.member.label}: streak {streak.describe()}")
 
     async def _stats(self, _: str) -> None:
         result = await progress.member_progress(self.core, self.member, CHANNEL)

@@ -43,12 +43,12 @@ def receipt(result: AnswerReceipt) -> str:
         lines += _pick_lines(result.question, result.choice, bool(result.correct))
     if result.wrote:
         lines.append("Written answer saved: it is shown beside the reference answer at the reveal.")
-    lines.append(f"+{result.points} points · streak {result.streak} (best {result.best_streak})")
+    lines.append(result.standing())
     return limits.clip("\n".join(lines), limits.CONTENT)
 
 
 def streak(name: str, value: Streak) -> str:
-    return f"{limits.escape(name)}: streak {value.current} (best {value.best})"
+    return f"{limits.escape(name)}: streak {value.describe()}"
 
 
 def today_embed(current: Today) -> discord.Embed:

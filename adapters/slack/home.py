@@ -45,9 +45,7 @@ async def build_home(
     streak_lines = []
     for channel in channels:
         streak = await boards.member_streak(core, channel, member)
-        streak_lines.append(
-            f"<#{channel.channel_id}>: streak {streak.current} (best {streak.best})"
-        )
+        streak_lines.append(f"<#{channel.channel_id}>: streak {streak.describe()}")
     parts.append(("Your streaks", "\n".join(streak_lines)))
     board = await boards.leaderboard(core, channels[0], member, Period.WEEK, Scope.GROUP)
     lines = [f"{entry.rank}. {escape(entry.name)} — {entry.points}" for entry in board.entries]

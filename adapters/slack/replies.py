@@ -66,7 +66,7 @@ def receipt(result: AnswerReceipt) -> Message:
             lines.append(f"The answer is {_choice_line(question, question.correct_letter)}")
     if result.wrote:
         lines.append("Written answer saved: it is shown beside the reference answer at the reveal.")
-    lines.append(f"+{result.points} points · streak {result.streak} (best {result.best_streak})")
+    lines.append(result.standing())
     return text("\n".join(lines))
 
 
@@ -144,7 +144,7 @@ def leaderboard(board: Leaderboard) -> Message:
 
 
 def streak(name: str, value: Streak) -> Message:
-    return text(f"{escape(name)}: streak {value.current} (best {value.best})")
+    return text(f"{escape(name)}: streak {value.describe()}")
 
 
 def stats(result: MemberStats) -> Message:

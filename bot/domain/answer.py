@@ -32,3 +32,7 @@ class AnswerReceipt:
     points: int
     streak: int
     best_streak: int
+
+    def standing(self) -> str:
+        """`+20 points · streak 3 (best 9)`: the receipt's last line on every front end."""
+        return f"+{self.points} points · streak {self.streak} (best {self.best_streak})"

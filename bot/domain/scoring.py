@@ -39,6 +39,10 @@ class Streak:
     best: int = 0
     last_day: int = 0
 
+    def describe(self) -> str:
+        """`3 (best 9)`."""
+        return f"{self.current} (best {self.best})"
+
     def after_answering(self, day: int) -> Streak:
         """The streak once the member has answered post number `day`."""
         if day <= self.last_day:

@@ -195,5 +195,5 @@ def stats_facts(result: MemberStats) -> list[tuple[str, str]]:
     if result.accuracy is not None:
         facts.append(("Accuracy", f"{result.accuracy:.0%}"))
     if result.streak is not None:
-        facts.append(("Streak", f"{result.streak.current} (best {result.streak.best})"))
+        facts.append(("Streak", result.streak.describe()))
     return facts
