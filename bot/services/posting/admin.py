@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 
 from bot.domain.identity import ChannelRef
 from bot.domain.post import Post, PostStatus
 from bot.errors import NoOpenPost, QotdError
-from bot.ports import (
-    Chat,
-)
+from bot.ports import Chat
 from bot.services.access import Actor, admin_subscription
 from bot.services.context import Core
 from bot.services.posting.reveal import reveal_post
 from bot.services.posting.send import send_post
 from bot.services.rotation import take_next_question
-
-log = logging.getLogger(__name__)
 
 
 async def post_now(

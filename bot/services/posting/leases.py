@@ -11,9 +11,7 @@ from contextlib import asynccontextmanager
 from bot.domain.post import Lease, PostStatus
 from bot.domain.question import Question
 from bot.domain.subscription import Subscription
-from bot.ports import (
-    SEND_FENCE,
-)
+from bot.ports import SEND_FENCE
 from bot.services.context import Core
 
 log = logging.getLogger(__name__)

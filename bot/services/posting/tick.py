@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.ports import (
-    Chat,
-)
+from bot.ports import Chat
 from bot.services.context import Core
 from bot.services.nudges import next_reminder_at, send_due_nudges
 from bot.services.posting.claim import claim_due_posts, claimed_posts
 from bot.services.posting.reveal import reveal_due_posts
 from bot.services.posting.send import send_post
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
