@@ -9,8 +9,9 @@ from bot.domain.local_time import format_local
 from bot.domain.question import LETTERS, Question
 from bot.domain.schedule import zone
 from bot.ports import OutgoingNudge, OutgoingPost, OutgoingReveal
+from bot.presentation import Fact, board_view, status_facts
 from bot.services.answers import AnswerReceipt
-from bot.services.boards import Leaderboard, MemberStats, own_rank, stats_facts
+from bot.services.boards import Leaderboard, MemberStats, stats_facts
 from bot.services.progress import WeeklyPoints
 from bot.services.quiz import QuizFeedback, QuizStep
 from bot.services.review import ReviewStats, review_facts
@@ -111,12 +112,12 @@ def receipt(result: AnswerReceipt) -> str:
 
 
 def leaderboard(board: Leaderboard) -> str:
-    title = {"week": "this week", "month": "this month", "all": "all time"}[board.period.value]
-    lines = [f"Leaderboard ({board.scope.value}, {title}):"]
-    if not board.entries:
-        lines.append("  No points yet.")
-    lines += [f"  {entry.rank:>3}. {entry.name:<20} {entry.points:>6}" for entry in board.entries]
-    lines.append(f"  ... {own_rank(board)}")
+    view = board_view(board)
+    lines = [f"{view.title}:"]
+    if view.empty:
+        lines.append(f"  {view.empty}")
+    lines += [f"  {line.rank:>3}. {line.name:<20} {line.points:>6}" for line in view.lines]
+    lines.append(f"  ... {view.own}")
     return "\n".join(lines)
 
 
@@ -171,25 +172,16 @@ def quiz_feedback(feedback: QuizFeedback) -> str:
 
 
 def status(result: ChannelStatus) -> str:
-    subscription = result.subscription
-    lines = [
-        f"Schedule: {subscription.schedule.describe()}",
-        f"Pack: {subscription.pack} ({result.eligible} questions match {subscription.filter.describe()})",
-    ]
-    if subscription.paused:
-        lines.append(f"Paused: {subscription.pause_reason or 'yes'}")
-    elif result.next_post_at:
-        lines.append(
-            f"Next post: {local_time(result.next_post_at, subscription.schedule.timezone)}"
-        )
-    if result.last_post is not None:
-        last = result.last_post
-        lines.append(f"Last post: {last.local_date} ({last.status.value})")
-    if result.queued:
-        lines.append(f"Queued: {', '.join(result.queued)}")
-    if subscription.last_error:
-        lines.append(f"Last error: {subscription.last_error}")
-    return "\n".join(lines)
+    timezone = result.subscription.schedule.timezone
+    return "\n".join(f"{fact.label}: {_value(fact, timezone)}" for fact in status_facts(result))
+
+
+def _value(fact: Fact, timezone: str) -> str:
+    if fact.when is not None:
+        return local_time(fact.when, timezone)
+    if fact.members:
+        return ", ".join(fact.members)
+    return fact.role or fact.text
 
 
 def nudge(outgoing: OutgoingNudge) -> str:

@@ -13,15 +13,14 @@ from bot.domain.question import Question
 from bot.domain.review import Rating
 from bot.domain.scoring import Streak
 from bot.ports import OutgoingNudge
+from bot.presentation import Fact, board_view, status_facts
 from bot.services.answers import AnswerReceipt
-from bot.services.boards import Leaderboard, MemberStats, own_rank, stats_facts
+from bot.services.boards import Leaderboard, MemberStats, stats_facts
 from bot.services.progress import WeeklyPoints
 from bot.services.quiz import QuizFeedback, QuizStep
 from bot.services.review import ReviewStats, review_facts
 from bot.services.subscriptions import ChannelStatus
 from bot.services.today import Today
-
-PERIOD_TITLES = {"week": "this week", "month": "this month", "all": "all time"}
 
 
 def _pick_lines(question: Question, choice: str, correct: bool) -> list[str]:
@@ -95,16 +94,16 @@ def quiz_feedback(feedback: QuizFeedback, kind: str = "quiz") -> str:
 
 
 def leaderboard_embed(board: Leaderboard) -> discord.Embed:
-    title = f"Leaderboard · {board.scope.value} · {PERIOD_TITLES[board.period.value]}"
+    view = board_view(board)
     lines = [
-        f"`{entry.rank:>3}.` {limits.escape(limits.clip(entry.name, 64))} — {entry.points}"
-        for entry in board.entries
+        f"`{line.rank:>3}.` {limits.escape(limits.clip(line.name, 64))} — {line.points}"
+        for line in view.lines
     ]
-    if not lines:
-        lines.append("No points yet.")
-    lines.append(f"… {own_rank(board)}")
+    if view.empty:
+        lines.append(view.empty)
+    lines.append(f"… {view.own}")
     return discord.Embed(
-        title=title,
+        title=view.title,
         description=limits.clip("\n".join(lines), limits.EMBED_DESCRIPTION),
         colour=discord.Colour.blurple(),
     )
@@ -114,60 +113,29 @@ def _when(instant: datetime) -> str:
     return f"{discord.utils.format_dt(instant, 'F')} ({discord.utils.format_dt(instant, 'R')})"
 
 
+def _value(fact: Fact) -> str:
+    if fact.when is not None:
+        return _when(fact.when)
+    if fact.members:
+        return admin_list(fact.members)
+    if fact.role:
+        return f"<@&{fact.role}>"
+    return limits.escape(fact.text)
+
+
 def status_embeds(result: ChannelStatus) -> list[discord.Embed]:
-    """The channel's schedule, next post, queue and last error, for admins: the facts in one
-    embed, and what can grow long (queue, last error) in embeds of their own, so that
-    `limits.pack_embeds` can spread them over messages."""
-    embeds = [_status_facts(result)]
-    if result.queued:
-        embeds += _text_embeds("Queued", queue_text(result.queued))
-    last_error = result.subscription.last_error
-    if last_error:
-        # A platform's error text can be long; what fits one message's embeds is plenty.
-        embeds += _text_embeds("Last error", limits.clip(last_error, limits.EMBEDS_TOTAL))
-    return embeds
-
-
-def _status_facts(result: ChannelStatus) -> discord.Embed:
-    subscription = result.subscription
+    """The channel's status facts as embed fields, and what can grow long (queue, last error)
+    in embeds of their own, so that `limits.pack_embeds` can spread them over messages."""
     embed = discord.Embed(title="qotd schedule", colour=discord.Colour.blurple())
-    embed.add_field(name="Schedule", value=subscription.schedule.describe(), inline=False)
-    questions = (
-        f"pack {subscription.pack}: {result.eligible} match {subscription.filter.describe()}"
-    )
-    embed.add_field(
-        name="Questions", value=limits.clip(questions, limits.FIELD_VALUE), inline=False
-    )
-    if subscription.mention:
-        embed.add_field(name="Mentions", value=f"<@&{subscription.mention}>", inline=True)
-    embed.add_field(name="Thread", value="on" if subscription.thread else "off", inline=True)
-    if subscription.admins:
-        listed = admin_list(subscription.admins)
-        embed.add_field(
-            name="Channel admins", value=limits.clip(listed, limits.FIELD_VALUE), inline=False
-        )
-    if subscription.paused:
-        reason = subscription.pause_reason or "yes"
-        embed.add_field(name="Paused", value=limits.clip(reason, limits.FIELD_VALUE), inline=False)
-    elif result.next_post_at:
-        embed.add_field(name="Next post", value=_when(result.next_post_at), inline=False)
-    if result.last_post is not None:
-        last = result.last_post
-        embed.add_field(
-            name="Last post", value=f"{last.local_date} ({last.status.value})", inline=True
-        )
-    return embed
-
-
-QUEUE_SHOWN = 50  # queued ids listed by status; a longer queue ends with a count
-
-
-def queue_text(queued: tuple[str, ...]) -> str:
-    """The queue in posting order, the first QUEUE_SHOWN ids and a count of the rest."""
-    lines = [f"{number}. `{item}`" for number, item in enumerate(queued[:QUEUE_SHOWN], 1)]
-    if len(queued) > QUEUE_SHOWN:
-        lines.append(f"… and {len(queued) - QUEUE_SHOWN} more.")
-    return "\n".join(lines)
+    embeds = [embed]
+    for fact in status_facts(result):
+        if fact.long:
+            # A platform's error text can be long; what fits one message's embeds is plenty.
+            embeds += _text_embeds(fact.label, limits.clip(_value(fact), limits.EMBEDS_TOTAL))
+        else:
+            value = limits.clip(_value(fact), limits.FIELD_VALUE)
+            embed.add_field(name=fact.label, value=value, inline=fact.inline)
+    return embeds
 
 
 def _text_embeds(title: str, text: str) -> list[discord.Embed]:

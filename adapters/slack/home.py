@@ -5,8 +5,7 @@ from __future__ import annotations
 from slack_sdk.models.views import View
 
 from adapters.slack.chat import PLATFORM
-from adapters.slack.mrkdwn import escape
-from adapters.slack.replies import PERIOD_TITLES, review_stats
+from adapters.slack.replies import board_text, review_stats
 from adapters.slack.views import home_view
 from bot.domain.identity import MemberRef
 from bot.domain.periods import Period, Scope
@@ -48,9 +47,5 @@ async def build_home(
         streak_lines.append(f"<#{channel.channel_id}>: streak {streak.describe()}")
     parts.append(("Your streaks", "\n".join(streak_lines)))
     board = await boards.leaderboard(core, channels[0], member, Period.WEEK, Scope.GROUP)
-    lines = [f"{entry.rank}. {escape(entry.name)} — {entry.points}" for entry in board.entries]
-    lines.append(f"… {boards.own_rank(board)}")
-    parts.append(
-        (f"Leaderboard ({PERIOD_TITLES[board.period.value]})", "\n".join(lines) or "No points yet.")
-    )
+    parts.append(board_text(board))
     return home_view(parts, card_file)

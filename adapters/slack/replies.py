@@ -34,15 +34,14 @@ from bot.domain.question import LETTERS, Question
 from bot.domain.review import Rating
 from bot.domain.scoring import Streak
 from bot.ports import OutgoingNudge
+from bot.presentation import Fact, board_view, status_facts
 from bot.services.answers import AnswerReceipt
-from bot.services.boards import Leaderboard, MemberStats, own_rank, stats_facts
+from bot.services.boards import Leaderboard, MemberStats, stats_facts
 from bot.services.progress import WeeklyPoints
 from bot.services.quiz import QuizFeedback, QuizStep
 from bot.services.review import ReviewStats, review_facts
 from bot.services.subscriptions import ChannelStatus
 from bot.services.today import Today
-
-PERIOD_TITLES = {"week": "this week", "month": "this month", "all": "all time"}
 
 
 def text(mrkdwn: str) -> Message:
@@ -134,13 +133,18 @@ def quiz_feedback(feedback: QuizFeedback, kind: str = "quiz") -> Message:
 
 
 def leaderboard(board: Leaderboard) -> Message:
-    title = f"Leaderboard ({board.scope.value}, {PERIOD_TITLES[board.period.value]})"
-    lines = [f"*{title}*"]
-    if not board.entries:
-        lines.append("No points yet.")
-    lines += [f"{entry.rank}. {escape(entry.name)} — {entry.points}" for entry in board.entries]
-    lines.append(f"… {own_rank(board)}")
-    return text("\n".join(lines))
+    title, body = board_text(board)
+    return text(f"*{escape(title)}*\n{body}")
+
+
+def board_text(board: Leaderboard) -> tuple[str, str]:
+    """A board's title (plain) and its lines as mrkdwn, for a reply or the App Home."""
+    view = board_view(board)
+    lines = [f"{line.rank}. {escape(line.name)} — {line.points}" for line in view.lines]
+    if view.empty:
+        lines.append(view.empty)
+    lines.append(f"… {escape(view.own)}")
+    return view.title, "\n".join(lines)
 
 
 def streak(name: str, value: Streak) -> Message:
@@ -164,30 +168,18 @@ def stats_text(result: MemberStats) -> str:
 
 
 def status(result: ChannelStatus) -> Message:
-    subscription = result.subscription
-    schedule = subscription.schedule
-    lines = [
-        f"*Schedule:* {escape(schedule.describe())}",
-        f"*Pack:* {escape(subscription.pack)} ({result.eligible} questions match "
-        f"{escape(subscription.filter.describe())})",
-    ]
-    if subscription.paused:
-        lines.append(f"*Paused:* {escape(subscription.pause_reason or 'yes')}")
-    elif result.next_post_at:
-        lines.append(
-            f"*Next post:* {escape(f'{result.next_post_at.astimezone(schedule.tz):%a %Y-%m-%d %H:%M}')} {escape(schedule.timezone)}"
-        )
-    if result.last_post is not None:
-        lines.append(f"*Last post:* {result.last_post.local_date} ({result.last_post.status})")
-    if result.queued:
-        lines.append(f"*Queued:* {escape(', '.join(result.queued))}")
-    if subscription.admins:
-        lines.append(
-            "*Channel admins:* " + ", ".join(map(user_mention, sorted(subscription.admins)))
-        )
-    if subscription.last_error:
-        lines.append(f"*Last error:* {escape(subscription.last_error)}")
-    return text("\n".join(lines))
+    timezone = result.subscription.schedule.timezone
+    return text(
+        "\n".join(f"*{fact.label}:* {_value(fact, timezone)}" for fact in status_facts(result))
+    )
+
+
+def _value(fact: Fact, timezone: str) -> str:
+    if fact.when is not None:
+        return local_time(fact.when, timezone)
+    if fact.members:
+        return ", ".join(map(user_mention, fact.members))
+    return escape(fact.role or fact.text)
 
 
 def today(current: Today) -> Message:

@@ -60,7 +60,7 @@ def test_a_piped_session_plays_the_whole_daily_loop(tmp_path):
     assert "== Answer · Day 1 ==" in out
     assert "Results: 2 answered" in out
     assert "alice: The bias term shifts the boundary <!channel>" in out
-    assert "Leaderboard (group, this week):" in out
+    assert "Leaderboard · group · this week:" in out
     assert "== Question of the day · Day 2" in out
     # bob answered Day 1, and Day 2 is still open: his streak stands at 1.
     assert "bob: streak 1 (best 1)" in out

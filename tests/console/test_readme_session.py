@@ -112,7 +112,7 @@ def test_the_readme_first_session_plays_as_promised(tmp_path, start):
     assert "Day 1: Written answer saved" in out
 
     # leaderboard: whoever picked right leads; with both wrong, alice's written answer leads.
-    board = out[out.index("Leaderboard (group, this week):") :]
+    board = out[out.index("Leaderboard · group · this week:") :]
     leader = "bob" if letter == "C" else "alice"
     other = "alice" if leader == "bob" else "bob"
     assert board.index(leader) < board.index(other)

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
+from adapters.discord import limits
 from adapters.discord.channel_admins import ONLY_MANAGE_SERVER
 from adapters.discord.schedule_options import NEEDS_TIME
 from bot.clock import ManualClock
@@ -120,7 +121,7 @@ async def test_a_status_longer_than_6000_characters_is_spread_over_messages(bot,
     assert reply.ephemeral
     for label in ("Schedule", "Paused", "Queued", "Last error", "Last error (continued)"):
         assert label in reply.text
-    assert all(f"`{question_id}`" in reply.text for question_id in facts.queued)
+    assert all(limits.escape(question_id) in reply.text for question_id in facts.queued)
 
 
 def embed_chars(embed: dict) -> int:
