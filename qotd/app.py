@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -25,20 +26,17 @@ No Discord or Slack credentials are set, so qotd starts its local console channe
 
 
 async def run_console(settings: Settings) -> int:
-    from adapters.console.app import run
+    from adapters.console.app import create_front_end as console_front_end
 
     # The console's clock is its own: it resumes from the database, or starts at
     # QOTD_CONSOLE_START / --start, or at this minute of the wall clock on a first start.
     first_start = SystemClock().now().replace(second=0, microsecond=0)
     clock = ManualClock(datetime(1970, 1, 1, tzinfo=UTC))
     async with open_core(settings, clock=clock) as core:
-        return await run(
-            core,
-            clock,
-            start=settings.console_start,
-            first_start=first_start,
-            pictures=settings.pictures_dir,
-        )
+        console = console_front_end(core, clock, pictures=settings.pictures_dir)
+        await console.start(settings.console_start, first_start)
+        # The console ticks as its clock moves (`next`, `advance`): no heartbeat.
+        return await serve(core, {"console": console}, tick_seconds=None)
 
 
 def wanted_front_ends(
@@ -77,19 +75,28 @@ async def run_bot(settings: Settings, *, slack_http: bool = False, port: int = 3
             name: create_front_end(name, core, settings, options)
             for name, options in wanted.items()
         }
-        chats: dict[str, Chat] = {
-            front_end.chat.platform: front_end.chat for front_end in front_ends.values()
-        }
-        heartbeat = Heartbeat(core, chats, settings.tick_seconds)
+        return await serve(core, front_ends, settings.tick_seconds)
+
+
+async def serve(core: Core, front_ends: Mapping[str, FrontEnd], tick_seconds: float | None) -> int:
+    """Run the front ends, and one heartbeat ticking every `tick_seconds` for all of them,
+    until they all stop; close every one on the way out. 0 when at least one ran to its end,
+    1 when all failed. A front end that dies leaves the heartbeat's chats."""
+    chats: dict[str, Chat] = {
+        front_end.chat.platform: front_end.chat for front_end in front_ends.values()
+    }
+    heartbeat = Heartbeat(core, chats, tick_seconds) if tick_seconds else None
+    if heartbeat is not None:
         heartbeat.start()
-        try:
-            outcomes = await asyncio.gather(
-                *(_supervise(name, front_end, chats) for name, front_end in front_ends.items())
-            )
-        finally:
+    try:
+        outcomes = await asyncio.gather(
+            *(_supervise(name, front_end, chats) for name, front_end in front_ends.items())
+        )
+    finally:
+        if heartbeat is not None:
             heartbeat.stop()
-            for front_end in front_ends.values():
-                await front_end.close()
+        for front_end in front_ends.values():
+            await front_end.close()
     return 0 if any(outcomes) else 1
 
 
