@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 from bot.domain.question import Question
 from bot.ports import ChatError, OutgoingPost, OutgoingReveal, SentPost
+from bot.services.context import Core
+from bot.services.posting import Claimed, claim_due_posts
 
 
 @dataclass(frozen=True)
@@ -86,3 +88,9 @@ class RecordingChat:
     @property
     def chats(self) -> dict[str, RecordingChat]:
         return {self.platform_name: self}
+
+
+async def claimed_by_a_dying_worker(core: Core, platforms: list[str]) -> list[Claimed]:
+    """A worker claims every due post, each with its first send lease, and dies before
+    sending any: the posts wait for their leases to run out."""
+    return [due async for due in claim_due_posts(core, platforms) if isinstance(due, Claimed)]

@@ -129,16 +129,39 @@ class MemoryPosts:
         reveal_at: datetime,
         now: datetime,
         status: PostStatus = PostStatus.CLAIMED,
-    ) -> int:
+    ) -> Post:
         if (subscription_id, local_date) in await self.dates_since([subscription_id], local_date):
             raise DayTaken()
         self._state.last_post_id += 1
-        post_id = self._state.last_post_id
         post = Post(
-            post_id, subscription_id, local_date, question_id, status, scheduled_at, reveal_at
+            self._state.last_post_id,
+            subscription_id,
+            local_date,
+            question_id,
+            status,
+            scheduled_at,
+            reveal_at,
         )
-        self._state.posts[post_id] = _Row(post)
-        return post_id
+        self._state.posts[post.id] = _Row(post)
+        return post
+
+    async def claim_to_send(
+        self,
+        subscription_id: int,
+        local_date: date,
+        question_id: str,
+        scheduled_at: datetime,
+        reveal_at: datetime,
+        now: datetime,
+        until: datetime,
+    ) -> Lease:
+        post = await self.claim(
+            subscription_id, local_date, question_id, scheduled_at, reveal_at, now
+        )
+        row = self._state.posts[post.id]
+        row.post = replace(post, status=TAKEN_TO[Duty.SEND], attempts=1)
+        row.lease_until, row.lease_token = until, 1
+        return Lease(Duty.SEND, row.post, row.lease_token, 1, until)
 
     async def take_lease(
         self, post_id: int, duty: Duty, until: datetime, now: datetime

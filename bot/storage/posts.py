@@ -50,10 +50,10 @@ class PostRepository:
         reveal_at: datetime,
         now: datetime,
         status: PostStatus = PostStatus.CLAIMED,
-    ) -> int:
+    ) -> Post:
         """Insert the post row under its unique key; DayTaken when the day has one already."""
-        result = await self._connection.execute(
-            insert_ignore(self._connection, posts).values(
+        return _post(
+            await self._insert(
                 subscription_id=subscription_id,
                 local_date=local_date,
                 question_id=question_id,
@@ -64,15 +64,42 @@ class PostRepository:
                 attempts=0,
             )
         )
-        if not result.rowcount:
-            raise DayTaken()
-        found = await self._connection.execute(
-            select(posts.c.id).where(
-                posts.c.subscription_id == subscription_id, posts.c.local_date == local_date
-            )
+
+    async def claim_to_send(
+        self,
+        subscription_id: int,
+        local_date: date,
+        question_id: str,
+        scheduled_at: datetime,
+        reveal_at: datetime,
+        now: datetime,
+        until: datetime,
+    ) -> Lease:
+        """Insert the post row with the first send lease already taken, in one statement:
+        the claiming worker sends at once, without reading the row back or racing anyone
+        for it. DayTaken when the day has a row already."""
+        row = await self._insert(
+            subscription_id=subscription_id,
+            local_date=local_date,
+            question_id=question_id,
+            status=TAKEN_TO[Duty.SEND].value,
+            scheduled_at=scheduled_at,
+            reveal_at=reveal_at,
+            claimed_at=now,
+            attempts=1,
+            lease_until=until,
+            lease_token=1,
         )
-        post_id: int = found.scalar_one()
-        return post_id
+        return Lease(Duty.SEND, _post(row), row.lease_token, row.attempts, until)
+
+    async def _insert(self, **values: Any) -> Row[Any]:
+        result = await self._connection.execute(
+            insert_ignore(self._connection, posts).values(**values).returning(*posts.c)
+        )
+        row = result.first()
+        if row is None:
+            raise DayTaken()
+        return row
 
     async def take_lease(
         self, post_id: int, duty: Duty, until: datetime, now: datetime

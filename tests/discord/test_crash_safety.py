@@ -11,9 +11,9 @@ from adapters.discord import PLATFORM
 from bot.clock import ManualClock
 from bot.domain.post import Duty, Post, PostStatus
 from bot.ports import ChatError, OutgoingPost, OutgoingReveal, Results, WrittenAnswer
-from bot.services import posting
 from tests.discord import payloads
 from tests.discord.harness import CHANNEL, DiscordBot
+from tests.fakes import claimed_by_a_dying_worker
 
 
 @pytest.fixture
@@ -48,9 +48,8 @@ async def take_lease(bot: DiscordBot, post: Post, duty: Duty) -> None:
 
 async def crash_after_sending_the_post(bot: DiscordBot, clock: ManualClock) -> Post:
     clock.set(datetime(2026, 3, 3, 9, 1, tzinfo=UTC))
-    await posting.claim_due_posts(bot.core, [PLATFORM])
-    claimed = await row(bot)
-    await take_lease(bot, claimed, Duty.SEND)
+    [dying] = await claimed_by_a_dying_worker(bot.core, [PLATFORM])
+    claimed = dying.lease.post
     question = bot.core.library.find(claimed.question_id)
     assert question is not None
     outgoing = OutgoingPost(claimed.id, CHANNEL, question, 1, claimed.reveal_at, "UTC")
@@ -101,8 +100,7 @@ async def test_a_found_post_gets_the_thread_its_crashed_worker_never_opened(bot,
 async def test_a_retry_that_finds_nothing_posts_once(bot, clock):
     await schedule(bot)
     clock.set(datetime(2026, 3, 3, 9, 1, tzinfo=UTC))
-    await posting.claim_due_posts(bot.core, [PLATFORM])
-    await take_lease(bot, await row(bot), Duty.SEND)  # the worker died before sending
+    await claimed_by_a_dying_worker(bot.core, [PLATFORM])  # the worker died before sending
     clock.advance(bot.core.lease + timedelta(seconds=1))
     await bot.tick()
     assert len(bot.posts()) == 1

@@ -13,7 +13,7 @@ from bot.domain.post import Duty, PostStatus
 from bot.ports import ChatError, OutgoingPost, OutgoingReveal, Results
 from bot.services import posting, subscriptions
 from bot.services.posting import leases
-from tests.fakes import PartWay, RecordingChat
+from tests.fakes import PartWay, RecordingChat, claimed_by_a_dying_worker
 from tests.integration.helpers import ADMIN, pass_time, subscribe
 from tests.processes import deadline
 
@@ -78,20 +78,23 @@ async def test_reveal_now_retries_a_reveal_that_failed(core, clock, chat, channe
 async def test_a_worker_holding_a_stale_copy_looks_before_it_sends(core, clock, chat, channel):
     await subscribe(core, channel)
     clock.set(MONDAY_9)
-    await posting.claim_due_posts(core, ["test"])
+    # The claiming worker dies before sending; worker A lists the post once its lease ran out.
+    [claimed] = await claimed_by_a_dying_worker(core, ["test"])
+    assert not claimed.lease.look_first  # a fresh claim was never sent
+    clock.advance(core.lease + timedelta(seconds=1))
     async with core.storage.read() as uow:
-        [stale] = await uow.posts.claimed(["test"], clock.now())  # worker A lists it
+        [stale] = await uow.posts.claimed(["test"], clock.now())
     # Worker B takes it, reaches the platform, and dies before recording anything.
     async with core.storage.write() as uow:
         lease = await uow.posts.take_lease(
             stale.id, Duty.SEND, clock.now() + core.lease, clock.now()
         )
-    assert lease is not None and not lease.look_first
+    assert lease is not None
     question = chat.posts_question(stale.question_id, core)
     await chat.send_question(OutgoingPost(stale.id, channel, question, 1, stale.reveal_at, "UTC"))
     clock.advance(core.lease + timedelta(seconds=1))
-    # Worker A resumes with its copy from before B's attempt: the lease it takes says
-    # "second attempt", so it finds B's message instead of sending again.
+    # Worker A resumes with its copy from before B's attempt: the lease it takes counts B's
+    # attempt, so it finds B's message instead of sending again.
     assert await posting.send_post(core, chat.chats, stale) is True
     assert len(chat.posts) == 1
     assert await statuses(core) == [PostStatus.POSTED]
@@ -100,7 +103,8 @@ async def test_a_worker_holding_a_stale_copy_looks_before_it_sends(core, clock, 
 async def test_a_worker_that_stalls_past_its_lease_does_not_send(core, clock, channel):
     await subscribe(core, channel)
     clock.set(MONDAY_9)
-    await posting.claim_due_posts(core, ["test"])
+    await claimed_by_a_dying_worker(core, ["test"])
+    clock.advance(core.lease + timedelta(seconds=1))  # the claimer's lease runs out
     chat = RecordingChat("test")
     stalled = asyncio.Event()
     resume = asyncio.Event()
@@ -133,12 +137,8 @@ async def test_a_worker_that_stalls_past_its_lease_does_not_send(core, clock, ch
 async def test_a_lost_lease_cannot_record_over_the_new_holder(core, clock, channel):
     await subscribe(core, channel)
     clock.set(MONDAY_9)
-    await posting.claim_due_posts(core, ["test"])
-    async with core.storage.write() as uow:
-        [post] = await uow.posts.claimed(["test"], clock.now())
-        first = await uow.posts.take_lease(
-            post.id, Duty.SEND, clock.now() + core.lease, clock.now()
-        )
+    [claimed] = await claimed_by_a_dying_worker(core, ["test"])
+    first, post = claimed.lease, claimed.lease.post
     clock.advance(core.lease + timedelta(seconds=1))
     async with core.storage.write() as uow:
         second = await uow.posts.take_lease(
@@ -267,7 +267,8 @@ async def test_a_worker_paused_inside_a_transaction_does_not_hold_up_the_others(
         pytest.skip("row locks and lock_timeout are PostgreSQL's (SQLite has one writer)")
     await subscribe(core, channel)
     clock.set(MONDAY_9)
-    await posting.claim_due_posts(core, ["test"])
+    await claimed_by_a_dying_worker(core, ["test"])
+    clock.advance(core.lease + timedelta(seconds=1))  # free to take again, but:
     async with database.engine.connect() as paused:
         # A worker froze inside a write transaction that locked the post's row.
         await paused.begin()

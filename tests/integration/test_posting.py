@@ -15,7 +15,7 @@ from bot.ports import ChatError, OutgoingPost, OutgoingReveal, Results
 from bot.services import posting, subscriptions
 from bot.storage.tables import posts
 from tests.conftest import FIXTURES, member
-from tests.fakes import RecordingChat
+from tests.fakes import RecordingChat, claimed_by_a_dying_worker
 from tests.integration.helpers import ADMIN, run_until, subscribe
 
 
@@ -136,13 +136,8 @@ async def test_a_crash_after_claiming_is_recovered_once_the_lease_expires(
 ):
     await subscribe(core, channel)
     clock.set(datetime(2026, 3, 2, 8, 1, tzinfo=UTC))
-    await posting.claim_due_posts(core, ["test"])
-    rows = await post_rows(core)
-    # A worker took the lease and died before sending.
-    async with core.storage.write() as uow:
-        assert await uow.posts.take_lease(
-            rows[0].id, Duty.SEND, clock.now() + core.lease, clock.now()
-        )
+    # A worker claimed the post with its lease and died before sending.
+    assert len(await claimed_by_a_dying_worker(core, ["test"])) == 1
     await posting.tick(core, chat.chats)
     assert chat.posts == []  # the lease still holds
     clock.advance(core.lease + timedelta(seconds=1))
@@ -245,18 +240,14 @@ async def test_post_now_needs_an_admin(core, chat, channel):
 async def test_a_worker_killed_after_sending_does_not_cause_a_duplicate(core, clock, chat, channel):
     await subscribe(core, channel)
     clock.set(datetime(2026, 3, 2, 8, 1, tzinfo=UTC))
-    await posting.claim_due_posts(core, ["test"])
-    row = (await post_rows(core))[0]
-    # The doomed worker takes the lease and reaches the platform, then dies before recording.
-    async with core.storage.write() as uow:
-        assert await uow.posts.take_lease(row.id, Duty.SEND, clock.now() + core.lease, clock.now())
-    async with core.storage.read() as uow:
-        claimed = await uow.posts.get(row.id)
+    # The doomed worker claims the post with its lease and reaches the platform, then dies
+    # before recording.
+    [dying] = await claimed_by_a_dying_worker(core, ["test"])
+    row = dying.lease.post
     outgoing = OutgoingPost(
         row.id, channel, chat.posts_question(row.question_id, core), 1, row.reveal_at, "UTC"
     )
     await chat.send_question(outgoing)
-    assert claimed is not None
     clock.advance(core.lease + timedelta(seconds=1))
     await posting.tick(core, chat.chats)
     assert len(chat.posts) == 1
@@ -293,10 +284,8 @@ async def test_a_post_found_on_the_platform_after_the_grace_window_is_recorded_n
 ):
     await subscribe(core, channel)
     clock.set(datetime(2026, 3, 2, 8, 1, tzinfo=UTC))
-    await posting.claim_due_posts(core, ["test"])
-    row = (await post_rows(core))[0]
-    async with core.storage.write() as uow:
-        await uow.posts.take_lease(row.id, Duty.SEND, clock.now() + core.lease, clock.now())
+    [dying] = await claimed_by_a_dying_worker(core, ["test"])
+    row = dying.lease.post
     outgoing = OutgoingPost(
         row.id, channel, chat.posts_question(row.question_id, core), 1, row.reveal_at, "UTC"
     )

@@ -13,6 +13,7 @@ from adapters.slack.app import make_client
 from bot.domain.post import Duty, Post, PostStatus
 from bot.ports import OutgoingPost, OutgoingReveal, Results
 from bot.services import posting
+from tests.fakes import claimed_by_a_dying_worker
 from tests.slack.fake_api import TOKEN
 from tests.slack.harness import CHANNEL_REF, SlackHarness
 from tests.slack.signing import CHANNEL
@@ -55,8 +56,8 @@ def _marked(slack: SlackHarness, event_type: str) -> list[dict]:  # type: ignore
 async def _crash_after_posting(slack: SlackHarness, *, thread: bool = False) -> Post:
     await slack.command("admin", "schedule 09:00 UTC daily" + (" thread" if thread else ""))
     slack.core.clock.set(DUE)  # type: ignore[attr-defined]
-    await posting.claim_due_posts(slack.core, ["slack"])
-    post = await _take(slack, Duty.SEND)
+    [claimed] = await claimed_by_a_dying_worker(slack.core, ["slack"])
+    post = claimed.lease.post
     outgoing = OutgoingPost(
         post.id, CHANNEL_REF, _question(slack, post), 1, post.reveal_at, "UTC", thread=thread
     )
@@ -94,8 +95,7 @@ async def test_a_threaded_question_found_after_a_crash_keeps_its_thread(slack):
 async def test_a_retry_with_nothing_on_slack_posts_the_question_once(slack):
     await slack.command("admin", "schedule 09:00 UTC daily")
     slack.core.clock.set(DUE)
-    await posting.claim_due_posts(slack.core, ["slack"])
-    await _take(slack, Duty.SEND)  # the worker died before reaching Slack
+    await claimed_by_a_dying_worker(slack.core, ["slack"])  # before reaching Slack
 
     slack.core.clock.advance(slack.core.lease + timedelta(seconds=1))
     await posting.tick(slack.core, slack.chats)

@@ -11,14 +11,14 @@ import pytest
 from bot.bootstrap import core_over
 from bot.config import Settings
 from bot.domain.identity import ChannelRef
-from bot.domain.post import Duty, PostStatus
+from bot.domain.post import PostStatus
 from bot.domain.schedule import Schedule
 from bot.domain.subscription import Subscription
 from bot.ports import ChatError
 from bot.services import posting
 from bot.services.posting import claim
 from tests.conftest import FIXTURES
-from tests.fakes import PartWay
+from tests.fakes import PartWay, claimed_by_a_dying_worker
 from tests.memory import MemoryStorage
 
 MONDAY_6 = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
@@ -115,12 +115,8 @@ async def test_a_day_missed_past_the_grace_window_is_recorded_not_sent(core, clo
 
 async def test_a_lost_lease_can_neither_send_nor_record(core, clock, chat):
     clock.set(MONDAY_9)
-    await posting.claim_due_posts(core, ["test"])
-    async with core.storage.write() as uow:
-        [post] = await uow.posts.claimed(["test"], clock.now())
-        first = await uow.posts.take_lease(
-            post.id, Duty.SEND, clock.now() + core.lease, clock.now()
-        )
+    [claimed] = await claimed_by_a_dying_worker(core, ["test"])
+    first, post = claimed.lease, claimed.lease.post
     clock.advance(core.lease + timedelta(seconds=1))
     assert await posting.send_post(core, chat.chats, post) is True  # the new holder sends
     async with core.storage.write() as uow:
@@ -149,7 +145,7 @@ async def test_a_day_another_worker_claimed_first_leaves_the_rotation_as_it_was(
         await uow.posts.claim(1, MONDAY_9.date(), "sample-1", MONDAY_9, MONDAY_9, MONDAY_9)
     subscription = core.storage.state.subscriptions[1]
     # This worker listed the day before that claim landed, and tries to claim it too.
-    assert await claim._claim(core, subscription, MONDAY_9.date(), clock.now()) == 0
+    assert await claim._claim(core, subscription, MONDAY_9.date(), clock.now()) is None
     assert core.storage.state.used == {}  # the question it drew went back with the rollback
 
 
@@ -174,3 +170,39 @@ async def test_a_post_whose_question_left_the_pack_fails_for_good_and_is_not_sen
         post = await uow.posts.latest(1)
     assert post is not None and post.status is PostStatus.FAILED
     assert "no longer in the pack" in (post.last_error or "")
+
+
+async def test_a_claimed_post_is_leased_in_the_same_step_and_nobody_else_may_send_it(
+    core, clock, chat
+):
+    clock.set(MONDAY_9)
+    [claimed] = await claimed_by_a_dying_worker(core, ["test"])
+    assert claimed.lease.post.status is PostStatus.SENDING
+    assert claimed.lease.attempt == 1 and not claimed.lease.look_first
+    assert claimed.day_number == 1
+    async with core.storage.read() as uow:
+        assert await uow.posts.claimed(["test"], clock.now()) == []  # not listed while held
+    assert await posting.send_post(core, chat.chats, claimed.lease.post) is None
+    await posting.tick(core, chat.chats)
+    assert chat.posts == []  # the claimer's lease still holds
+
+
+async def test_the_first_post_of_a_wave_goes_out_before_the_rest_are_claimed(core, clock, chat):
+    first = core.storage.state.subscriptions[1]
+    for number in range(2, 6):
+        channel = ChannelRef("test", f"group-{number}", f"channel-{number}")
+        core.storage.state.subscriptions[number] = Subscription(
+            number, channel, first.schedule, "sample", active_since=MONDAY_6
+        )
+    rows_at_send: list[int] = []
+    send = chat.send_question
+
+    async def counting(post):
+        rows_at_send.append(len(core.storage.state.posts))
+        return await send(post)
+
+    chat.send_question = counting  # type: ignore[method-assign]
+    clock.set(MONDAY_9)
+    report = await posting.tick(core, chat.chats)
+    assert report.posted == 5
+    assert rows_at_send == [1, 2, 3, 4, 5]  # each post is sent as soon as it is claimed

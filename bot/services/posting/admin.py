@@ -10,8 +10,9 @@ from bot.errors import NoOpenPost, QotdError
 from bot.ports import Chat
 from bot.services.access import Actor, admin_subscription
 from bot.services.context import Core
+from bot.services.posting.claim import Claimed
 from bot.services.posting.reveal import reveal_post
-from bot.services.posting.send import send_post
+from bot.services.posting.send import send_claimed
 from bot.services.rotation import take_next_question
 
 
@@ -31,12 +32,13 @@ async def post_now(
             )
         question = await take_next_question(core, uow, subscription, now, "posted")
         window = subscription.schedule.reveal_at(today) - subscription.schedule.post_at(today)
-        post_id = await uow.posts.claim(subscription.id, today, question.id, now, now + window, now)
-        post = await uow.posts.get(post_id)
-    assert post is not None
-    sent = await send_post(core, chats, post)
+        lease = await uow.posts.claim_to_send(
+            subscription.id, today, question.id, now, now + window, now, now + core.lease
+        )
+        day_number = await uow.posts.visible_count(subscription.id) + 1
+    sent = await send_claimed(core, chats, Claimed(lease, subscription, day_number))
     async with core.storage.read() as uow:
-        after = await uow.posts.get(post_id)
+        after = await uow.posts.get(lease.post.id)
     assert after is not None
     if sent is not True:
         raise QotdError(f"Could not post: {after.last_error or 'unknown error'}")

@@ -1,13 +1,19 @@
 """Claiming due posts: a post row for every scheduled day now due, inserted under its unique
-(subscription, local date) key before anything is sent."""
+(subscription, local date) key before anything is sent.
+
+A day whose post may go out at once is claimed with its first send lease in the same
+statement, so the claiming worker sends it straight away; one that must wait (the previous
+day's answer is not out yet) is claimed without a lease and sent by a later tick.
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from bot.domain.post import Post, PostStatus
+from bot.domain.post import Lease, Post, PostStatus
 from bot.domain.subscription import Subscription
 from bot.errors import DayTaken, QotdError, StorageConflict
 from bot.services.context import Core
@@ -20,8 +26,27 @@ log = logging.getLogger(__name__)
 LOOKBACK = timedelta(days=8)
 
 
-async def claim_due_posts(core: Core, platforms: Iterable[str]) -> tuple[int, int]:
-    """Insert a post row for every scheduled day now due; returns (claimed, missed)."""
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    """A post claimed with its send lease, and what sending it needs."""
+
+    lease: Lease
+    subscription: Subscription
+    day_number: int
+
+
+@dataclass(frozen=True, slots=True)
+class Missed:
+    """A scheduled day recorded as missed: it came due longer than the grace window ago."""
+
+    subscription: Subscription
+    day: date
+
+
+async def claim_due_posts(core: Core, platforms: Iterable[str]) -> AsyncIterator[Claimed | Missed]:
+    """Claim every scheduled day now due, one at a time, yielding each as it is claimed (so
+    the caller sends the first post of a wave before the last is claimed) or recorded as
+    missed. Days another worker claimed first, and days that must wait, yield nothing."""
     now = core.clock.now()
     async with core.storage.read() as uow:
         subscriptions = await uow.subscriptions.active(platforms)
@@ -29,17 +54,17 @@ async def claim_due_posts(core: Core, platforms: Iterable[str]) -> tuple[int, in
             (subscription.id for subscription in subscriptions),
             (now - LOOKBACK - timedelta(days=1)).date(),
         )
-    claimed = missed = 0
     for subscription in subscriptions:
         for day in _due_days(subscription, now):
             if (subscription.id, day) in taken:
                 continue
-            scheduled = subscription.schedule.post_at(day)
-            if now - scheduled > core.grace:
-                missed += await _record_missed(core, subscription, day, now)
+            if now - subscription.schedule.post_at(day) > core.grace:
+                if await _record_missed(core, subscription, day, now):
+                    yield Missed(subscription, day)
             else:
-                claimed += await _claim(core, subscription, day, now)
-    return claimed, missed
+                claimed = await _claim(core, subscription, day, now)
+                if claimed is not None:
+                    yield claimed
 
 
 def _due_days(subscription: Subscription, now: datetime) -> list[date]:
@@ -50,23 +75,34 @@ def _due_days(subscription: Subscription, now: datetime) -> list[date]:
     return [day for day in days if since <= schedule.post_at(day) <= now]
 
 
-async def _claim(core: Core, subscription: Subscription, day: date, now: datetime) -> int:
+async def _claim(core: Core, listed: Subscription, day: date, now: datetime) -> Claimed | None:
+    schedule = listed.schedule
     try:
         async with core.storage.write() as uow:
+            subscription = await uow.subscriptions.get(listed.id)
+            if subscription is None or subscription.paused:
+                return None  # changed since it was listed
             question = await take_next_question(core, uow, subscription, now, "posted")
-            await uow.posts.claim(
+            key = (
                 subscription.id,
                 day,
                 question.id,
-                subscription.schedule.post_at(day),
-                subscription.schedule.reveal_at(day),
-                now,
+                schedule.post_at(day),
+                schedule.reveal_at(day),
             )
+            if await uow.posts.unrevealed_before(subscription.id, day) is not None:
+                # The previous day's answer goes out first: claim the day, send it later.
+                await uow.posts.claim(*key, now)
+                claimed = None
+            else:
+                lease = await uow.posts.claim_to_send(*key, now, now + core.lease)
+                day_number = await uow.posts.visible_count(subscription.id) + 1
+                claimed = Claimed(lease, subscription, day_number)
     except (DayTaken, StorageConflict):
-        return 0  # another worker claimed this day first; the rotation step is undone with it
+        return None  # another worker claimed this day first; the rotation step is undone with it
     except QotdError as error:
-        await leases.record_subscription_error(core, subscription.id, error.message)
-        return 0
+        await leases.record_subscription_error(core, listed.id, error.message)
+        return None
     log.info(
         "claimed post group=%s channel=%s subscription=%s date=%s question=%s",
         subscription.channel.group_id,
@@ -75,10 +111,10 @@ async def _claim(core: Core, subscription: Subscription, day: date, now: datetim
         day,
         question.id,
     )
-    return 1
+    return claimed
 
 
-async def _record_missed(core: Core, subscription: Subscription, day: date, now: datetime) -> int:
+async def _record_missed(core: Core, subscription: Subscription, day: date, now: datetime) -> bool:
     scheduled = subscription.schedule.post_at(day)
     try:
         async with core.storage.write() as uow:
@@ -86,7 +122,7 @@ async def _record_missed(core: Core, subscription: Subscription, day: date, now:
                 subscription.id, day, "", scheduled, scheduled, now, status=PostStatus.MISSED
             )
     except (DayTaken, StorageConflict):
-        return 0
+        return False
     log.warning(
         "skipped post subscription=%s channel=%s date=%s: it was due at %s, more than the "
         "%s grace window ago (the bot was not running)",
@@ -96,9 +132,11 @@ async def _record_missed(core: Core, subscription: Subscription, day: date, now:
         scheduled.isoformat(),
         core.grace,
     )
-    return 1
+    return True
 
 
 async def claimed_posts(core: Core, platforms: Iterable[str]) -> list[Post]:
+    """Claimed posts nobody holds a lease on: waiting for an earlier reveal, or left by a
+    worker that failed, died or stalled."""
     async with core.storage.read() as uow:
         return await uow.posts.claimed(platforms, core.clock.now())

@@ -1,5 +1,5 @@
-"""Sending a claimed post: take the lease, look on the platform when an earlier attempt may
-have reached it, re-check the lease, send, record."""
+"""Sending a claimed post: under its send lease, look on the platform when an earlier attempt
+may have reached it, re-check the lease, send, record."""
 
 from __future__ import annotations
 
@@ -19,12 +19,14 @@ from bot.ports import (
 )
 from bot.services.context import Core
 from bot.services.posting import leases
+from bot.services.posting.claim import Claimed
 
 log = logging.getLogger(__name__)
 
 
 async def send_post(core: Core, chats: Mapping[str, Chat], post: Post) -> bool | None:
-    """Send one claimed post. True when sent, False when it failed, None when not ours to send."""
+    """Take the send lease on a claimed post nobody holds, and send it. True when sent,
+    False when it failed, None when not ours to send."""
     now = core.clock.now()
     async with core.storage.write() as uow:
         subscription = await uow.subscriptions.get(post.subscription_id)
@@ -36,6 +38,14 @@ async def send_post(core: Core, chats: Mapping[str, Chat], post: Post) -> bool |
         if lease is None:
             return None
         day_number = await uow.posts.visible_count(subscription.id) + 1
+    return await send_claimed(core, chats, Claimed(lease, subscription, day_number))
+
+
+async def send_claimed(core: Core, chats: Mapping[str, Chat], claimed: Claimed) -> bool | None:
+    """Send a post whose send lease this worker holds: look on the platform first when an
+    earlier attempt may have reached it, re-check the lease, send, record."""
+    lease, subscription, day_number = claimed.lease, claimed.subscription, claimed.day_number
+    now = core.clock.now()
     post = lease.post
     chat = chats[subscription.channel.platform]
     question = await leases.question_or_give_up(core, lease, subscription)

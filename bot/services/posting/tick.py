@@ -9,9 +9,9 @@ from datetime import datetime
 from bot.ports import Chat
 from bot.services.context import Core
 from bot.services.nudges import next_reminder_at, send_due_nudges
-from bot.services.posting.claim import claim_due_posts, claimed_posts
+from bot.services.posting.claim import Missed, claim_due_posts, claimed_posts
 from bot.services.posting.reveal import reveal_due_posts
-from bot.services.posting.send import send_post
+from bot.services.posting.send import send_claimed, send_post
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,9 +30,21 @@ async def tick(core: Core, chats: Mapping[str, Chat]) -> TickReport:
     whose previous answer is not out yet also waits for it in `send_post`).
     """
     revealed = await reveal_due_posts(core, chats)
-    _, missed = await claim_due_posts(core, chats.keys())
-    posted = failed = 0
+    posted = failed = missed = 0
+    tried: set[int] = set()
+    async for due in claim_due_posts(core, chats.keys()):
+        if isinstance(due, Missed):
+            missed += 1
+            continue
+        tried.add(due.lease.post.id)
+        outcome = await send_claimed(core, chats, due)
+        posted += outcome is True
+        failed += outcome is False
+    # Then what earlier ticks left: posts that waited for a reveal, or whose worker failed or
+    # died. A post that failed in this tick waits for the next one.
     for post in await claimed_posts(core, chats.keys()):
+        if post.id in tried:
+            continue
         outcome = await send_post(core, chats, post)
         posted += outcome is True
         failed += outcome is False
