@@ -1,4 +1,5 @@
-"""An in-memory unit of work for the posting rules (the cosmicpython fake-repository style).
+"""An in-memory unit of work for the posting and answering rules (the cosmicpython
+fake-repository style).
 
 It keeps the same state the SQL repositories keep and makes the same compare-and-set
 decisions, taken from the domain (`bot.domain.post.may_take`), so service-rule tests run
@@ -13,12 +14,15 @@ from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from types import SimpleNamespace
 from typing import Any
 
-from bot.domain.identity import ChannelRef
+from bot.domain.identity import ChannelRef, MemberRef
 from bot.domain.post import DONE_TO, TAKEN_TO, Duty, Lease, Post, PostStatus, may_take
+from bot.domain.scoring import Streak
 from bot.domain.subscription import Subscription
 from bot.errors import DayTaken
+from bot.storage.answers import PostAnswer, PostFacts
 
 
 @dataclass
@@ -39,6 +43,14 @@ class MemoryState:
     queued: dict[int, list[str]] = field(default_factory=dict)
     posts: dict[int, _Row] = field(default_factory=dict)
     last_post_id: int = 0
+    groups: dict[str, int] = field(default_factory=dict)
+    members: dict[tuple[str, str], int] = field(default_factory=dict)
+    names: dict[int, str] = field(default_factory=dict)
+    answers: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)
+    scores: dict[tuple[str, str, int], int] = field(default_factory=dict)
+    streaks: dict[tuple[int, int], Streak] = field(default_factory=dict)
+    cards: dict[tuple[int, str], Any] = field(default_factory=dict)
+    review_log: list[dict[str, Any]] = field(default_factory=list)
 
 
 class MemorySubscriptions:
@@ -317,18 +329,134 @@ def _free(row: _Row, now: datetime) -> bool:
     return row.lease_until is None or row.lease_until < now
 
 
+class MemoryMembers:
+    def __init__(self, state: MemoryState) -> None:
+        self._state = state
+
+    async def member_ids(
+        self, refs: Iterable[MemberRef], now: datetime
+    ) -> dict[tuple[str, str], int]:
+        ids = {}
+        for ref in refs:
+            key = (ref.platform, ref.member_id)
+            ids[key] = self._state.members.setdefault(key, len(self._state.members) + 1)
+            self._state.names[ids[key]] = ref.name[:100]
+        return ids
+
+
 class MemoryAnswers:
-    """No member answers in these tests: every post's results are empty."""
+    """Answer rows keyed (post, member), and the running score table."""
+
+    def __init__(self, state: MemoryState) -> None:
+        self._state = state
+
+    async def set_choice(
+        self, post_id: int, member_id: int, choice: str, correct: bool, points: int, now: datetime
+    ) -> bool:
+        row = self._state.answers.get((post_id, member_id))
+        if row is None or row["choice"] is not None:
+            return False
+        row.update(choice=choice, correct=correct, points=row["points"] + points, answered_at=now)
+        return True
+
+    async def set_written(
+        self, post_id: int, member_id: int, text: str, points: int, now: datetime
+    ) -> bool:
+        row = self._state.answers.get((post_id, member_id))
+        if row is None or row["written"] is not None:
+            return False
+        row.update(written=text, points=row["points"] + points, written_at=now)
+        return True
+
+    async def add_scores(self, totals: dict[tuple[str, str, int], int]) -> None:
+        for key, points in totals.items():
+            self._state.scores[key] = self._state.scores.get(key, 0) + points
 
     async def results(self, post_id: int) -> tuple[int, int, int]:
-        return (0, 0, 0)
+        rows = [row for (post, _), row in self._state.answers.items() if post == post_id]
+        picked = [row for row in rows if row["choice"] is not None]
+        return len(rows), len(picked), sum(row["correct"] is True for row in picked)
 
-    async def for_post(self, post_id: int) -> list[Any]:
-        return []
+    async def for_post(self, post_id: int) -> list[PostAnswer]:
+        rows = [row for (post, _), row in self._state.answers.items() if post == post_id]
+        return [
+            PostAnswer(
+                row["member_id"],
+                self._state.names[row["member_id"]],
+                row["choice"],
+                row["correct"],
+                row["written"],
+                row["answered_at"],
+            )
+            for row in sorted(rows, key=lambda row: row["answered_at"])
+        ]
+
+
+class MemoryAnswerBatches:
+    def __init__(self, state: MemoryState) -> None:
+        self._state = state
+
+    async def post_facts(self, post_ids: Iterable[int]) -> dict[int, PostFacts]:
+        facts = {}
+        for post_id in set(post_ids):
+            row = self._state.posts.get(post_id)
+            if row is None:
+                continue
+            post = row.post
+            subscription = self._state.subscriptions[post.subscription_id]
+            group = subscription.channel.group_id
+            facts[post_id] = PostFacts(
+                post_id,
+                subscription.id,
+                self._state.groups.setdefault(group, len(self._state.groups) + 1),
+                subscription.channel,
+                post.status.value,
+                post.reveal_at,
+                post.question_id,
+                post.day_number or 0,
+                subscription.pack,
+                subscription.schedule.timezone,
+            )
+        return facts
+
+    async def existing(self, pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], Any]:
+        return {
+            pair: SimpleNamespace(**self._state.answers[pair])
+            for pair in pairs
+            if pair in self._state.answers
+        }
+
+    async def insert_new(self, rows: list[dict[str, Any]]) -> set[tuple[int, int]]:
+        inserted = set()
+        for row in rows:
+            key = (row["post_id"], row["member_id"])
+            if key not in self._state.answers:
+                self._state.answers[key] = dict(row)
+                inserted.add(key)
+        return inserted
+
+    async def streaks(self, pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], Streak]:
+        return {pair: self._state.streaks[pair] for pair in pairs if pair in self._state.streaks}
+
+    async def save_streaks(self, values: dict[tuple[int, int], Streak]) -> None:
+        self._state.streaks.update(values)
 
 
 class MemoryCards:
-    """No member has a reminder in these tests."""
+    """Review cards and their log; no member has a reminder in these tests."""
+
+    def __init__(self, state: MemoryState) -> None:
+        self._state = state
+
+    async def get_many(self, keys: Iterable[tuple[int, str]]) -> dict[tuple[int, str], Any]:
+        return {key: self._state.cards[key] for key in keys if key in self._state.cards}
+
+    async def save_many(self, cards: Iterable[Any]) -> None:
+        for card in cards:
+            self._state.cards[(card.member_id, card.question_id)] = card
+
+    async def log(self, entries: list[dict[str, Any]]) -> None:
+        self._state.review_log.extend(entries)
 
     async def nudges(self, platforms: Iterable[str]) -> list[Any]:
         return []
@@ -338,8 +466,10 @@ class MemoryUnitOfWork:
     def __init__(self, state: MemoryState) -> None:
         self.subscriptions = MemorySubscriptions(state)
         self.posts = MemoryPosts(state)
-        self.answers = MemoryAnswers()
-        self.cards = MemoryCards()
+        self.members = MemoryMembers(state)
+        self.answers = MemoryAnswers(state)
+        self.answer_batches = MemoryAnswerBatches(state)
+        self.cards = MemoryCards(state)
 
 
 class MemoryStorage:
