@@ -77,6 +77,22 @@ class MemorySubscriptions:
             if item.channel.platform in wanted and not item.paused
         ]
 
+    async def due_to_post(self, platforms: Iterable[str], now: datetime) -> list[Subscription]:
+        for key, item in self._state.subscriptions.items():
+            if item.next_post_at is None:  # as saving does: due from the active instant on
+                self._state.subscriptions[key] = replace(item, next_post_at=item.active_since)
+        due = [
+            item
+            for item in await self.active(platforms)
+            if item.next_post_at is not None and item.next_post_at <= now
+        ]
+        return sorted(due, key=lambda item: (item.next_post_at, item.id))
+
+    async def move_next_post(self, subscription_id: int, seen: datetime, to: datetime) -> None:
+        current = self._state.subscriptions.get(subscription_id)
+        if current is not None and current.next_post_at == seen:
+            self._change(subscription_id, next_post_at=to)
+
     async def record_error(self, subscription_id: int, error: str | None, now: datetime) -> None:
         self._change(subscription_id, last_error=error, last_error_at=now if error else None)
 
@@ -85,7 +101,7 @@ class MemorySubscriptions:
     ) -> None:
         changes: dict[str, Any] = {"paused": paused, "pause_reason": reason}
         if not paused:
-            changes["active_since"] = now
+            changes["active_since"] = changes["next_post_at"] = now
         self._change(subscription_id, **changes)
 
     async def cycle(self, subscription_id: int) -> int:
@@ -122,15 +138,8 @@ class MemoryPosts:
         row = self._state.posts.get(post_id)
         return row.post if row else None
 
-    async def dates_since(
-        self, subscription_ids: Iterable[int], first: date
-    ) -> set[tuple[int, date]]:
-        ids = set(subscription_ids)
-        return {
-            (row.post.subscription_id, row.post.local_date)
-            for row in self._state.posts.values()
-            if row.post.subscription_id in ids and row.post.local_date >= first
-        }
+    async def dates_of(self, subscription_id: int, first: date) -> set[date]:
+        return {post.local_date for post in self._of(subscription_id) if post.local_date >= first}
 
     async def claim(
         self,
@@ -142,7 +151,7 @@ class MemoryPosts:
         now: datetime,
         status: PostStatus = PostStatus.CLAIMED,
     ) -> Post:
-        if (subscription_id, local_date) in await self.dates_since([subscription_id], local_date):
+        if local_date in await self.dates_of(subscription_id, local_date):
             raise DayTaken()
         self._state.last_post_id += 1
         post = Post(

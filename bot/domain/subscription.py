@@ -46,6 +46,9 @@ class Subscription:
     last_error_at: datetime | None = None
     admins: frozenset[str] = field(default_factory=frozenset)
     active_since: datetime | None = None
+    # Scheduled days posting at or after this instant are still to be claimed (storage keeps
+    # it; None before the subscription is first saved).
+    next_post_at: datetime | None = None
     created_at: datetime | None = None
 
     def with_changes(self, **changes: object) -> Subscription:

@@ -27,19 +27,14 @@ class PostRepository:
         row = (await self._connection.execute(select(posts).where(posts.c.id == post_id))).first()
         return _post(row) if row else None
 
-    async def dates_since(
-        self, subscription_ids: Iterable[int], first: date
-    ) -> set[tuple[int, date]]:
-        """The (subscription, local date) keys that already have a post row."""
-        ids = list(subscription_ids)
-        if not ids:
-            return set()
-        rows = await self._connection.execute(
-            select(posts.c.subscription_id, posts.c.local_date).where(
-                posts.c.subscription_id.in_(ids), posts.c.local_date >= first
+    async def dates_of(self, subscription_id: int, first: date) -> set[date]:
+        """The local dates from `first` on that already have a post row."""
+        rows = await self._connection.scalars(
+            select(posts.c.local_date).where(
+                posts.c.subscription_id == subscription_id, posts.c.local_date >= first
             )
         )
-        return {(row.subscription_id, row.local_date) for row in rows}
+        return set(rows)
 
     async def claim(
         self,

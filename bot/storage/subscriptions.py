@@ -54,6 +54,30 @@ class SubscriptionRepository:
         )
         return [_subscription(row) for row in rows]
 
+    async def due_to_post(self, platforms: Iterable[str], now: datetime) -> list[Subscription]:
+        """Subscriptions with a scheduled day still to claim whose post time has come (or
+        whose settings changed since the last tick): an indexed read of what is due only."""
+        rows = await self._connection.execute(
+            self._select()
+            .where(
+                subscriptions.c.paused.is_(False),
+                subscriptions.c.next_post_at <= now,
+                groups.c.platform.in_(list(platforms)),
+            )
+            .order_by(subscriptions.c.next_post_at, subscriptions.c.id)
+        )
+        return [_subscription(row) for row in rows]
+
+    async def move_next_post(self, subscription_id: int, seen: datetime, to: datetime) -> None:
+        """Every scheduled day before `to` is claimed (or missed): move the mark on from
+        `seen`, the value this worker listed. A compare-and-set, so neither a settings change
+        since the listing nor another worker's progress is overwritten."""
+        await self._connection.execute(
+            update(subscriptions)
+            .where(subscriptions.c.id == subscription_id, subscriptions.c.next_post_at == seen)
+            .values(next_post_at=to)
+        )
+
     async def for_group(self, platform: str, group_id: str) -> list[Subscription]:
         rows = await self._connection.execute(
             self._select()
@@ -99,7 +123,7 @@ class SubscriptionRepository:
     ) -> None:
         values: dict[str, Any] = {"paused": paused, "pause_reason": reason, "updated_at": now}
         if not paused:
-            values["active_since"] = now
+            values["active_since"] = values["next_post_at"] = now
         await self._connection.execute(
             update(subscriptions).where(subscriptions.c.id == subscription_id).values(values)
         )
@@ -220,6 +244,8 @@ def _values(subscription: Subscription) -> dict[str, Any]:
         "pause_reason": subscription.pause_reason,
         "admins": ",".join(sorted(subscription.admins)),
         "active_since": subscription.active_since,
+        # Changed settings: the next tick works out the days from the active instant on.
+        "next_post_at": subscription.active_since,
     }
 
 
@@ -251,5 +277,6 @@ def _subscription(row: Row[Any]) -> Subscription:
         last_error_at=row.last_error_at,
         admins=_split(row.admins),
         active_since=row.active_since,
+        next_post_at=row.next_post_at,
         created_at=row.created_at,
     )

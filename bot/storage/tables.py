@@ -99,9 +99,14 @@ subscriptions = Table(
     # Scheduled days before this instant are never posted late: set when the schedule is
     # created or changed and when the subscription resumes.
     Column("active_since", UtcDateTime, nullable=False),
+    # Scheduled days whose post instant is at or after this are still to be claimed; a tick
+    # reads only subscriptions where it has passed. Moved on after each day is claimed, and
+    # set back to `active_since` whenever the settings change (the next tick works it out).
+    Column("next_post_at", UtcDateTime, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
     UniqueConstraint("group_id", "channel_id", name="uq_subscriptions_group_id_channel_id"),
+    Index("ix_subscriptions_paused_next_post_at", "paused", "next_post_at"),
 )
 
 posts = Table(

@@ -46,42 +46,64 @@ class Missed:
 async def claim_due_posts(core: Core, platforms: Iterable[str]) -> AsyncIterator[Claimed | Missed]:
     """Claim every scheduled day now due, one at a time, yielding each as it is claimed (so
     the caller sends the first post of a wave before the last is claimed) or recorded as
-    missed. Days another worker claimed first, and days that must wait, yield nothing."""
+    missed. Days another worker claimed first, and days that must wait, yield nothing.
+
+    Only subscriptions whose next post time has passed are read, so an idle tick costs the
+    same with ten subscriptions or a hundred thousand.
+    """
     now = core.clock.now()
     async with core.storage.read() as uow:
-        subscriptions = await uow.subscriptions.active(platforms)
-        taken = await uow.posts.dates_since(
-            (subscription.id for subscription in subscriptions),
-            (now - LOOKBACK - timedelta(days=1)).date(),
-        )
-    for subscription in subscriptions:
-        for day in _due_days(subscription, now):
-            if (subscription.id, day) in taken:
-                continue
+        due = await uow.subscriptions.due_to_post(platforms, now)
+    for subscription in due:
+        days = _due_days(subscription, now)
+        if len(days) > 1:  # catching up (downtime, changed settings): skip what is claimed
+            async with core.storage.read() as uow:
+                taken = await uow.posts.dates_of(subscription.id, days[0])
+            days = [day for day in days if day not in taken]
+        settled = True
+        for day in days:
             if now - subscription.schedule.post_at(day) > core.grace:
                 if await _record_missed(core, subscription, day, now):
                     yield Missed(subscription, day)
-            else:
-                claimed = await _claim(core, subscription, day, now)
-                if claimed is not None:
-                    yield claimed
+                continue
+            outcome = await _claim(core, subscription, day, now)
+            if isinstance(outcome, Claimed):
+                yield outcome
+            settled = settled and outcome is not _FAILED
+        if settled and subscription.next_post_at is not None:
+            # (A day whose claim failed stays due and is tried again on the next tick.)
+            async with core.storage.write() as uow:
+                await uow.subscriptions.move_next_post(
+                    subscription.id,
+                    subscription.next_post_at,
+                    subscription.schedule.next_post_at(now),
+                )
 
 
 def _due_days(subscription: Subscription, now: datetime) -> list[date]:
-    """Scheduled local days whose post time has come, since the schedule became active."""
+    """Scheduled local days whose post time has come and that are still to be claimed."""
     schedule = subscription.schedule
-    since = max(subscription.active_since or now, now - LOOKBACK)
+    since = max(subscription.active_since or now, subscription.next_post_at or now, now - LOOKBACK)
     days = schedule.post_days_between(schedule.local_date(since), schedule.local_date(now))
     return [day for day in days if since <= schedule.post_at(day) <= now]
 
 
-async def _claim(core: Core, listed: Subscription, day: date, now: datetime) -> Claimed | None:
+# A claim that could not be made (say, the pack has no question left): the day stays due.
+_FAILED = object()
+
+
+async def _claim(
+    core: Core, listed: Subscription, day: date, now: datetime
+) -> Claimed | object | None:
+    """The day claimed with its send lease; None when there is nothing for this worker to
+    send (claimed by another, or claimed to wait for a reveal); _FAILED when it could not be
+    claimed at all."""
     schedule = listed.schedule
     try:
         async with core.storage.write() as uow:
             subscription = await uow.subscriptions.get(listed.id)
             if subscription is None or subscription.paused:
-                return None  # changed since it was listed
+                return _FAILED  # changed since it was listed: the next tick works it out
             question = await take_next_question(core, uow, subscription, now, "posted")
             key = (
                 subscription.id,
@@ -102,7 +124,7 @@ async def _claim(core: Core, listed: Subscription, day: date, now: datetime) -> 
         return None  # another worker claimed this day first; the rotation step is undone with it
     except QotdError as error:
         await leases.record_subscription_error(core, listed.id, error.message)
-        return None
+        return _FAILED
     log.info(
         "claimed post group=%s channel=%s subscription=%s date=%s question=%s",
         subscription.channel.group_id,
