@@ -55,6 +55,7 @@ def core_over(
         points=settings.points,
         grace=timedelta(hours=settings.grace_hours),
         lease=timedelta(seconds=settings.lease_seconds),
+        send_concurrency=settings.send_concurrency,
         default_pack=settings.default_pack,
         default_timezone=settings.default_timezone,
         max_written_chars=settings.max_written_chars,

@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     tick_seconds: float = Field(30.0, gt=0, le=3600)
     # How long a worker may take to send a post or reveal before another worker may retry it.
     lease_seconds: float = Field(120.0, ge=5, le=3600)
+    # How many posts (or reveals) one worker sends at once when many fall due together; the
+    # Discord and Slack clients pace each request by the platform's rate limits.
+    send_concurrency: int = Field(16, ge=1, le=500)
     max_written_chars: int = Field(4000, ge=100, le=20000)
     quiz_size: int = Field(5, ge=1, le=25)
     review_size: int = Field(10, ge=1, le=25)

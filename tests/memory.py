@@ -18,7 +18,16 @@ from types import SimpleNamespace
 from typing import Any
 
 from bot.domain.identity import ChannelRef, MemberRef
-from bot.domain.post import DONE_TO, TAKEN_TO, Duty, Lease, Post, PostStatus, may_take
+from bot.domain.post import (
+    DONE_TO,
+    HOLDS_LATER_DAYS,
+    TAKEN_TO,
+    Duty,
+    Lease,
+    Post,
+    PostStatus,
+    may_take,
+)
 from bot.domain.scoring import Streak
 from bot.domain.subscription import Subscription
 from bot.errors import DayTaken
@@ -264,7 +273,7 @@ class MemoryPosts:
             for row in self._state.posts.values()
             if row.post.subscription_id == subscription_id
             and row.post.local_date < local_date
-            and row.post.unrevealed
+            and row.post.status in HOLDS_LATER_DAYS
         ]
         return min(earlier, key=lambda post: post.local_date, default=None)
 

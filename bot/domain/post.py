@@ -36,6 +36,11 @@ class PostStatus(StrEnum):
         return self in (PostStatus.REVEALED, PostStatus.MISSED, PostStatus.FAILED)
 
 
+# A later day's post of the same subscription waits while an earlier one is in one of these:
+# its answer goes out first (and two days are never in flight at once).
+HOLDS_LATER_DAYS = tuple(status for status in PostStatus if not status.final)
+
+
 class Duty(StrEnum):
     """What a worker takes a lease on a post to do."""
 

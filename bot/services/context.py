@@ -26,6 +26,7 @@ class Core:
     points: PointsPolicy
     grace: timedelta  # how late a missed post may still go out
     lease: timedelta  # how long a worker holds a post it is sending or revealing
+    send_concurrency: int  # posts or reveals one worker has in flight at once
     default_pack: str
     default_timezone: str
     max_written_chars: int

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,13 +14,14 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.domain.identity import ChannelRef
 from bot.domain.post import PostStatus
 from bot.domain.scoring import Streak
-from bot.storage.sql import add_to_counters, insert_ignore, upsert
+from bot.storage.sql import add_to_counters, counter_upsert, insert_ignore, upsert
 from bot.storage.tables import (
     answers,
     groups,
     members,
     posts,
     quiz_answers,
+    score_counts,
     scores,
     streaks,
     subscriptions,
@@ -80,17 +82,28 @@ class AnswerRepository:
         return bool(result.rowcount)
 
     async def add_scores(self, totals: dict[tuple[str, str, int], int]) -> None:
-        """Add points to leaderboard rows keyed (scope, period, member)."""
-        await add_to_counters(
-            self._connection,
-            scores,
-            ["scope", "period", "member_id"],
-            "points",
+        """Add points (each more than zero) to leaderboard rows keyed (scope, period,
+        member), and move each member between the boards' points-value counts."""
+        assert all(points > 0 for points in totals.values()), "a score row never holds 0"
+        if not totals:
+            return
+        statement = counter_upsert(
+            self._connection, scores, ("scope", "period", "member_id"), "points"
+        ).returning(scores.c.scope, scores.c.period, scores.c.member_id, scores.c.points)
+        result = await self._connection.execute(
+            statement,
             [
                 {"scope": scope, "period": period, "member_id": member_id, "points": points}
                 for (scope, period, member_id), points in sorted(totals.items())
             ],
         )
+        moves: dict[tuple[str, str, int], int] = defaultdict(int)
+        for row in result:
+            added = totals[(row.scope, row.period, row.member_id)]
+            moves[(row.scope, row.period, row.points)] += 1
+            if row.points != added:  # the member was on the board already, `added` lower
+                moves[(row.scope, row.period, row.points - added)] -= 1
+        await _count_members(self._connection, moves)
 
     async def for_post(self, post_id: int) -> list[PostAnswer]:
         rows = await self._connection.execute(
@@ -181,7 +194,8 @@ class AnswerRepository:
             select(scores.c.member_id, members.c.name, scores.c.points)
             .join(members, members.c.id == scores.c.member_id)
             .where(scores.c.scope == scope, scores.c.period == period)
-            .order_by(scores.c.points.desc(), scores.c.member_id)
+            # Backwards along ix_scores_board; among equal points the later member comes first.
+            .order_by(scores.c.points.desc(), scores.c.member_id.desc())
             .limit(limit)
         )
         return [ScoreRow(row.member_id, row.name, row.points) for row in rows]
@@ -195,15 +209,19 @@ class AnswerRepository:
 
     async def count_above(self, scope: str, period: str, points: int) -> int:
         value = await self._connection.scalar(
-            select(func.count()).where(
-                scores.c.scope == scope, scores.c.period == period, scores.c.points > points
+            select(func.coalesce(func.sum(score_counts.c.members), 0)).where(
+                score_counts.c.scope == scope,
+                score_counts.c.period == period,
+                score_counts.c.points > points,
             )
         )
         return int(value or 0)
 
     async def board_size(self, scope: str, period: str) -> int:
         value = await self._connection.scalar(
-            select(func.count()).where(scores.c.scope == scope, scores.c.period == period)
+            select(func.coalesce(func.sum(score_counts.c.members), 0)).where(
+                score_counts.c.scope == scope, score_counts.c.period == period
+            )
         )
         return int(value or 0)
 
@@ -352,3 +370,31 @@ class AnswerBatchQueries:
                 for (sub, member), s in sorted(values.items())
             ],
         )
+
+
+async def _count_members(
+    connection: AsyncConnection, moves: dict[tuple[str, str, int], int]
+) -> None:
+    """Add each change (+1 joined, -1 left) to the members holding a points value."""
+    await add_to_counters(
+        connection,
+        score_counts,
+        ["scope", "period", "points"],
+        "members",
+        [
+            {"scope": scope, "period": period, "points": points, "members": change}
+            for (scope, period, points), change in sorted(moves.items())
+            if change
+        ],
+    )
+
+
+async def leave_boards(connection: AsyncConnection, member_id: int) -> None:
+    """Take a member off the points-value counts of every board they are on (before their
+    score rows are deleted with them)."""
+    rows = await connection.execute(
+        select(scores.c.scope, scores.c.period, scores.c.points).where(
+            scores.c.member_id == member_id
+        )
+    )
+    await _count_members(connection, {(row.scope, row.period, row.points): -1 for row in rows})

@@ -12,6 +12,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.identity import MemberRef
+from bot.storage.answers import leave_boards
 from bot.storage.sql import insert_ignore
 from bot.storage.tables import groups, members
 
@@ -76,6 +77,7 @@ class MemberRepository:
 
     async def delete_member(self, member_id: int) -> None:
         """Delete a member; answers, scores and quizzes go with it (ON DELETE CASCADE)."""
+        await leave_boards(self._connection, member_id)
         await self._connection.execute(delete(members).where(members.c.id == member_id))
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import Row, and_, case, func, or_, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.domain.post import TAKEN_FROM, TAKEN_TO, Duty, Lease, Post, PostStatus
+from bot.domain.post import HOLDS_LATER_DAYS, TAKEN_FROM, TAKEN_TO, Duty, Lease, Post, PostStatus
 from bot.errors import DayTaken
 from bot.storage.database import is_lock_timeout
 from bot.storage.sql import insert_ignore
@@ -231,14 +231,15 @@ class PostRepository:
         )
 
     async def unrevealed_before(self, subscription_id: int, local_date: date) -> Post | None:
-        """An earlier post of the subscription whose answer is not out yet (it goes first)."""
+        """An earlier post of the subscription whose answer is not out yet (it goes first),
+        whether or not it is on the platform yet."""
         row = (
             await self._connection.execute(
                 select(posts)
                 .where(
                     posts.c.subscription_id == subscription_id,
                     posts.c.local_date < local_date,
-                    posts.c.status.in_([PostStatus.POSTED.value, PostStatus.REVEALING.value]),
+                    posts.c.status.in_([status.value for status in HOLDS_LATER_DAYS]),
                 )
                 .order_by(posts.c.local_date)
                 .limit(1)

@@ -42,6 +42,13 @@ def _upsert(
     return upserting
 
 
+def counter_upsert(
+    connection: AsyncConnection, table: Table, keys: Sequence[str], counter: str
+) -> Insert:
+    """The statement `add_to_counters` runs, for a caller that adds RETURNING to it."""
+    return _upsert(_dialect(connection), table, tuple(keys), ((counter, "add"),))
+
+
 async def add_to_counters(
     connection: AsyncConnection,
     table: Table,
@@ -51,8 +58,7 @@ async def add_to_counters(
 ) -> None:
     """Insert rows, or add their `counter` to the existing row with the same key."""
     if rows:
-        statement = _upsert(_dialect(connection), table, tuple(keys), ((counter, "add"),))
-        await connection.execute(statement, list(rows))
+        await connection.execute(counter_upsert(connection, table, keys, counter), list(rows))
 
 
 async def upsert(

@@ -190,7 +190,20 @@ scores = Table(
     Column("period", String(16), primary_key=True),
     Column("member_id", ForeignKey("members.id", ondelete="CASCADE"), primary_key=True),
     Column("points", Integer, nullable=False),
-    Index("ix_scores_board", "scope", "period", "points"),
+    # The top of a board is the end of this index, read backwards: no sort, ties included.
+    Index("ix_scores_board", "scope", "period", "points", "member_id"),
+)
+
+# How many members of each board hold each points value, kept with `scores`: a member's rank
+# is one more than the members above them, summed over the few values above their points,
+# whether the board has a hundred members or a million.
+score_counts = Table(
+    "score_counts",
+    metadata,
+    Column("scope", String(24), primary_key=True),
+    Column("period", String(16), primary_key=True),
+    Column("points", Integer, primary_key=True),
+    Column("members", Integer, nullable=False),
 )
 
 # Each member's streak per subscription, advanced as answers arrive. Streaks count posts by

@@ -18,6 +18,7 @@ from bot.ports import (
 )
 from bot.services.context import Core
 from bot.services.posting import leases
+from bot.services.posting.fanout import FanOut
 
 log = logging.getLogger(__name__)
 
@@ -26,10 +27,10 @@ async def reveal_due_posts(core: Core, chats: Mapping[str, Chat]) -> int:
     """Reveal every post whose reveal time has passed, including ones missed while down."""
     async with core.storage.read() as uow:
         due = await uow.posts.due_reveals(chats.keys(), core.clock.now())
-    revealed = 0
-    for post in due:
-        revealed += await reveal_post(core, chats, post)
-    return revealed
+    async with FanOut(core.send_concurrency) as reveals:
+        for post in due:
+            await reveals.add(reveal_post(core, chats, post))
+    return reveals.done
 
 
 async def reveal_post(core: Core, chats: Mapping[str, Chat], post: Post) -> bool:

@@ -10,6 +10,7 @@ from bot.ports import Chat
 from bot.services.context import Core
 from bot.services.nudges import next_reminder_at, send_due_nudges
 from bot.services.posting.claim import Missed, claim_due_posts, claimed_posts
+from bot.services.posting.fanout import FanOut
 from bot.services.posting.reveal import reveal_due_posts
 from bot.services.posting.send import send_claimed, send_post
 
@@ -30,24 +31,21 @@ async def tick(core: Core, chats: Mapping[str, Chat]) -> TickReport:
     whose previous answer is not out yet also waits for it in `send_post`).
     """
     revealed = await reveal_due_posts(core, chats)
-    posted = failed = missed = 0
+    missed = 0
     tried: set[int] = set()
-    async for due in claim_due_posts(core, chats.keys()):
-        if isinstance(due, Missed):
-            missed += 1
-            continue
-        tried.add(due.lease.post.id)
-        outcome = await send_claimed(core, chats, due)
-        posted += outcome is True
-        failed += outcome is False
-    # Then what earlier ticks left: posts that waited for a reveal, or whose worker failed or
-    # died. A post that failed in this tick waits for the next one.
-    for post in await claimed_posts(core, chats.keys()):
-        if post.id in tried:
-            continue
-        outcome = await send_post(core, chats, post)
-        posted += outcome is True
-        failed += outcome is False
+    async with FanOut(core.send_concurrency) as sends:
+        async for due in claim_due_posts(core, chats.keys()):
+            if isinstance(due, Missed):
+                missed += 1
+                continue
+            tried.add(due.lease.post.id)
+            await sends.add(send_claimed(core, chats, due))
+        # Then what earlier ticks left: posts that waited for a reveal, or whose worker
+        # failed or died. A post that failed in this tick waits for the next one.
+        for post in await claimed_posts(core, chats.keys()):
+            if post.id not in tried:
+                await sends.add(send_post(core, chats, post))
+    posted, failed = sends.done, sends.failed
     nudged = await send_due_nudges(core, chats)
     return TickReport(posted=posted, revealed=revealed, missed=missed, failed=failed, nudged=nudged)
 
