@@ -8,16 +8,17 @@ import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Connection, event
+from sqlalchemy import Connection, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from bot.errors import QotdError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +28,9 @@ EXAMPLES = "use sqlite+aiosqlite:///qotd.db, or postgresql+asyncpg://user:passwo
 UNKNOWN_DATABASE = "3D000"  # PostgreSQL's invalid_catalog_name
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
+# The newest migration: a database already there starts without loading Alembic at all
+# (tests/integration/test_storage.py holds this to the migrations folder).
+SCHEMA_HEAD = "e5b0f2d8c3a7"
 BUSY_TIMEOUT_MS = 10_000
 # PostgreSQL limits, so a worker never waits forever: on a statement, on a row lock held by
 # a paused worker (taking a lease then fails fast and the post is left to its holder), on a
@@ -125,6 +129,8 @@ class Database:
         schema current.
         """
         self._check_sqlite_folder()
+        if await self._at_head():
+            return
         try:
             async with self.engine.begin() as connection:
                 if not self.is_sqlite:
@@ -141,6 +147,15 @@ class Database:
                     f"The PostgreSQL database {self._name!r} does not exist ({self.safe_url}): create it (createdb {self._name}) or fix QOTD_DATABASE_URL."
                 ) from None
             raise
+
+    async def _at_head(self) -> bool:
+        """Whether the schema is at the newest migration already (the usual start)."""
+        try:
+            async with self.engine.connect() as connection:
+                version = await connection.scalar(text("SELECT version_num FROM alembic_version"))
+        except DBAPIError:  # a new database (no version table), or one the upgrade explains
+            return False
+        return bool(version == SCHEMA_HEAD)
 
     def _check_sqlite_folder(self) -> None:
         # SQLite creates a missing file but not its folder; saying so beats retrying for a
@@ -223,6 +238,8 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
+    from alembic.config import Config  # loaded only when the schema is behind
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     if connection is not None:
@@ -231,6 +248,8 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 
 def _run_upgrade(connection: Connection) -> None:
+    from alembic import command
+
     command.upgrade(alembic_config(connection), "head")
 
 

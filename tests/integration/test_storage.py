@@ -156,3 +156,11 @@ async def test_workers_starting_together_migrate_once(database_url, tmp_path):
             async with admin.engine.begin() as connection:
                 await connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
             await admin.dispose()
+
+
+def test_the_schema_head_the_start_checks_is_the_newest_migration():
+    from alembic.script import ScriptDirectory
+
+    from bot.storage.database import SCHEMA_HEAD, alembic_config
+
+    assert ScriptDirectory.from_config(alembic_config()).get_current_head() == SCHEMA_HEAD
