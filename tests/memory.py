@@ -479,6 +479,15 @@ class MemoryCards:
     async def nudges(self, platforms: Iterable[str]) -> list[Any]:
         return []
 
+    async def due_nudges(self, platforms: Iterable[str], now: datetime) -> list[Any]:
+        return []
+
+    async def look_at_nudges_by(self, whens: dict[int, datetime]) -> None:
+        pass  # nobody has a reminder to bring forward
+
+    async def look_at_streak_nudges(self, subscription_id: int, when: datetime) -> None:
+        pass
+
 
 class MemoryUnitOfWork:
     def __init__(self, state: MemoryState) -> None:

@@ -64,6 +64,12 @@ async def apply_reviews(
         )
     await uow.cards.save_many([cards[key] for key in sorted(keys)])
     await uow.cards.log(logs)
+    # A member's reminder is looked at by the time their next card falls due.
+    soonest: dict[int, datetime] = {}
+    for member_id, question_id in keys:
+        due = cards[(member_id, question_id)].due
+        soonest[member_id] = min(due, soonest.get(member_id, due))
+    await uow.cards.look_at_nudges_by(soonest)
     return {key: cards[key] for key in keys}
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from bot.domain.identity import ChannelRef, MemberRef
@@ -35,7 +36,12 @@ async def stop_reminder(core: Core, member: MemberRef) -> bool:
 
 
 async def send_due_nudges(core: Core, chats: Mapping[str, Chat]) -> int:
-    """Send today's reminders whose local time has come and that have something to say."""
+    """Send the reminders whose time has come and that have something to say.
+
+    Only reminders due to be looked at are read. One with nothing to say is looked at again
+    when that could change (a card falls due or is scheduled, a post goes out where the
+    member keeps a streak) or at tomorrow's time, never on every tick.
+    """
     capable = {
         platform: chat for platform, chat in chats.items() if isinstance(chat, DirectMessages)
     }
@@ -43,18 +49,22 @@ async def send_due_nudges(core: Core, chats: Mapping[str, Chat]) -> int:
         return 0
     now = core.clock.now()
     async with core.storage.read() as uow:
-        rows = await uow.cards.nudges(capable)
+        rows = await uow.cards.due_nudges(capable, now)
     sent = 0
     for row in rows:
         local = now.astimezone(zone(row.timezone))
         if row.last_sent_on == local.date() or local.time() < time.fromisoformat(row.remind_at):
+            await _look_again_at(core, row, next_reminder_at(row, now))
             continue
         nudge = await _compose(core, row)
-        if nudge is None:
-            continue  # nothing due and no streak at risk: stay quiet (a later tick may still send)
+        if nudge is None:  # nothing due and no streak at risk: stay quiet until that changes
+            await _look_again_at(core, row, await _next_change(core, row, now))
+            continue
         async with core.storage.write() as uow:
             if not await uow.cards.mark_nudged(row.member_id, local.date()):
                 continue  # another worker sent today's reminder
+            sent_today = replace(row, last_sent_on=local.date())
+            await uow.cards.check_nudge_at(row.member_id, next_reminder_at(sent_today, now))
         chat = capable[row.platform]
         try:
             await chat.send_nudge(nudge)
@@ -62,6 +72,22 @@ async def send_due_nudges(core: Core, chats: Mapping[str, Chat]) -> int:
         except Exception as error:  # the day's reminder is spent either way: at most one a day
             log.warning("reminder to member=%s failed: %s", row.member_id, error)
     return sent
+
+
+async def _next_change(core: Core, row: NudgeRow, now: datetime) -> datetime:
+    """When a quiet reminder is looked at again: when its next card falls due, or at
+    tomorrow's time. (A post where the member keeps a streak, and a newly scheduled card,
+    bring it forward when they happen: see `CardRepository.look_at_*`.)"""
+    async with core.storage.read() as uow:
+        card_due = await uow.cards.next_due_after(row.member_id, now)
+    today = now.astimezone(zone(row.timezone)).date()
+    tomorrow = next_reminder_at(replace(row, last_sent_on=today), now)
+    return min(card_due, tomorrow) if card_due is not None else tomorrow
+
+
+async def _look_again_at(core: Core, row: NudgeRow, when: datetime) -> None:
+    async with core.storage.write() as uow:
+        await uow.cards.check_nudge_at(row.member_id, when)
 
 
 def next_reminder_at(row: NudgeRow, after: datetime) -> datetime:

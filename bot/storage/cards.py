@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.storage.sql import upsert
-from bot.storage.tables import cards, nudges, review_log
+from bot.storage.tables import cards, members, nudges, review_log, streaks
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +144,7 @@ class CardRepository:
                     "remind_at": remind_at,
                     "timezone": timezone,
                     "created_at": now,
+                    "next_check_at": now,  # looked at on the next tick
                 }
             ],
         )
@@ -155,12 +156,21 @@ class CardRepository:
         return bool(result.rowcount)
 
     async def nudges(self, platforms: Iterable[str]) -> list[NudgeRow]:
-        from bot.storage.tables import members
+        """Every reminder of the platforms (the console's timeline plans its stops from
+        these); a tick reads only `due_nudges`."""
+        return await self._nudge_rows(members.c.platform.in_(list(platforms)))
 
+    async def due_nudges(self, platforms: Iterable[str], now: datetime) -> list[NudgeRow]:
+        """The reminders whose next look is due: an indexed read of what is due only."""
+        return await self._nudge_rows(
+            nudges.c.next_check_at <= now, members.c.platform.in_(list(platforms))
+        )
+
+    async def _nudge_rows(self, *conditions: Any) -> list[NudgeRow]:
         rows = await self._connection.execute(
             select(nudges, members.c.platform, members.c.external_id)
             .join(members, members.c.id == nudges.c.member_id)
-            .where(members.c.platform.in_(list(platforms)))
+            .where(*conditions)
         )
         return [
             NudgeRow(
@@ -173,6 +183,44 @@ class CardRepository:
             )
             for row in rows
         ]
+
+    async def look_at_nudges_by(self, whens: dict[int, datetime]) -> None:
+        """Bring members' reminders forward to be looked at by `when` (say, a card of theirs
+        falls due then); a reminder due sooner keeps its time."""
+        if whens:
+            await self._connection.execute(
+                update(nudges)
+                .where(
+                    nudges.c.member_id == bindparam("member"),
+                    nudges.c.next_check_at > bindparam("when"),
+                )
+                .values(next_check_at=bindparam("when")),
+                [{"member": member, "when": when} for member, when in sorted(whens.items())],
+            )
+
+    async def look_at_streak_nudges(self, subscription_id: int, when: datetime) -> None:
+        """A post went out: the reminders of members keeping a live streak in its channel
+        are looked at by `when` (the streak may now be at risk)."""
+        keeping = select(streaks.c.member_id).where(
+            streaks.c.subscription_id == subscription_id, streaks.c.current > 0
+        )
+        await self._connection.execute(
+            update(nudges)
+            .where(nudges.c.member_id.in_(keeping), nudges.c.next_check_at > when)
+            .values(next_check_at=when)
+        )
+
+    async def check_nudge_at(self, member_id: int, when: datetime) -> None:
+        await self._connection.execute(
+            update(nudges).where(nudges.c.member_id == member_id).values(next_check_at=when)
+        )
+
+    async def next_due_after(self, member_id: int, after: datetime) -> datetime | None:
+        """When the member's next card falls due after `after`, if ever."""
+        value: datetime | None = await self._connection.scalar(
+            select(func.min(cards.c.due)).where(cards.c.member_id == member_id, cards.c.due > after)
+        )
+        return value
 
     async def mark_nudged(self, member_id: int, day: date) -> bool:
         """Record today's nudge; False when another worker sent it already (one a day)."""

@@ -289,6 +289,11 @@ nudges = Table(
     Column("timezone", String(64), nullable=False),
     Column("last_sent_on", Date),
     Column("created_at", UtcDateTime, nullable=False),
+    # When the reminder is next looked at: its time today, or, when it had nothing to say,
+    # the next moment that could change that (a card falling due, a post in a channel where
+    # the member keeps a streak), or tomorrow's time. A tick reads only the reminders due.
+    Column("next_check_at", UtcDateTime, nullable=False),
+    Index("ix_nudges_next_check_at", "next_check_at"),
 )
 
 # Each worker's last completed tick, for `qotd status` and health checks.

@@ -129,6 +129,8 @@ async def _record_posted(
         )
         if recorded:
             await uow.subscriptions.record_error(subscription.id, None, now)
+            # Members keeping a streak here may now have it at risk: look at their reminders.
+            await uow.cards.look_at_streak_nudges(subscription.id, now)
     if not recorded:
         leases.lost(lease)
     return recorded
