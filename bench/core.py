@@ -179,6 +179,12 @@ def fill_board(
             for period in keys
         ),
     )
+    # The members-per-points counts qotd keeps with the scores, as the migration builds them.
+    db.execute("DELETE FROM score_counts")
+    db.execute(
+        "INSERT INTO score_counts (scope, period, points, members) "
+        "SELECT scope, period, points, COUNT(*) FROM scores GROUP BY scope, period, points"
+    )
     db.commit()
     db.close()
 
