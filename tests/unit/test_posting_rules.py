@@ -14,12 +14,13 @@ from bot.domain.identity import ChannelRef
 from bot.domain.post import PostStatus
 from bot.domain.schedule import Schedule
 from bot.domain.subscription import Subscription
+from bot.errors import StorageUnavailable
 from bot.ports import ChatError
 from bot.services import posting
 from bot.services.posting import claim
 from tests.conftest import FIXTURES
 from tests.fakes import PartWay, claimed_by_a_dying_worker
-from tests.memory import MemoryStorage
+from tests.memory import MemoryPosts, MemoryStorage
 
 MONDAY_6 = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
 MONDAY_9 = datetime(2026, 3, 2, 8, 1, tzinfo=UTC)  # 09:01 in Berlin
@@ -206,3 +207,15 @@ async def test_the_first_post_of_a_wave_goes_out_before_the_rest_are_claimed(cor
     report = await posting.tick(core, chat.chats)
     assert report.posted == 5
     assert rows_at_send == [1, 2, 3, 4, 5]  # each post is sent as soon as it is claimed
+
+
+async def test_an_error_inside_a_concurrent_send_reaches_the_caller_as_raised(
+    core, clock, chat, monkeypatch
+):
+    async def unreachable(*args, **kwargs):
+        raise StorageUnavailable(timed_out=True)
+
+    monkeypatch.setattr(MemoryPosts, "mark_posted", unreachable)
+    clock.set(MONDAY_9)
+    with pytest.raises(StorageUnavailable):  # as raised, not inside an exception group
+        await posting.tick(core, chat.chats)

@@ -38,7 +38,12 @@ class FanOut:
         error: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
-        await self._group.__aexit__(kind, error, trace)
+        try:
+            await self._group.__aexit__(kind, error, trace)
+        except BaseExceptionGroup as failures:
+            # The first error as it was raised: a tick's callers handle errors by type (the
+            # database did not answer, the worker is stopping); the group cancelled the rest.
+            raise failures.exceptions[0] from None
 
     async def add(self, send: Awaitable[bool | None]) -> None:
         """Start `send` once a slot is free, and let it begin before the caller goes on (so
