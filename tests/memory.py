@@ -86,7 +86,13 @@ class MemorySubscriptions:
             if item.channel.platform in wanted and not item.paused
         ]
 
-    async def due_to_post(self, platforms: Iterable[str], now: datetime) -> list[Subscription]:
+    async def due_to_post(
+        self,
+        platforms: Iterable[str],
+        now: datetime,
+        after: tuple[datetime, int] | None = None,
+        limit: int = 500,
+    ) -> list[Subscription]:
         for key, item in self._state.subscriptions.items():
             if item.next_post_at is None:  # as saving does: due from the active instant on
                 self._state.subscriptions[key] = replace(item, next_post_at=item.active_since)
@@ -95,7 +101,10 @@ class MemorySubscriptions:
             for item in await self.active(platforms)
             if item.next_post_at is not None and item.next_post_at <= now
         ]
-        return sorted(due, key=lambda item: (item.next_post_at, item.id))
+        ordered = sorted(due, key=lambda item: (item.next_post_at, item.id))
+        if after is not None:
+            ordered = [item for item in ordered if (item.next_post_at, item.id) > after]
+        return ordered[:limit]
 
     async def move_next_post(self, subscription_id: int, seen: datetime, to: datetime) -> None:
         current = self._state.subscriptions.get(subscription_id)

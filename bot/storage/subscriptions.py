@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Row, delete, func, select, update
+from sqlalchemy import Row, delete, func, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.identity import ChannelRef
@@ -54,17 +54,27 @@ class SubscriptionRepository:
         )
         return [_subscription(row) for row in rows]
 
-    async def due_to_post(self, platforms: Iterable[str], now: datetime) -> list[Subscription]:
+    async def due_to_post(
+        self,
+        platforms: Iterable[str],
+        now: datetime,
+        after: tuple[datetime, int] | None = None,
+        limit: int = 500,
+    ) -> list[Subscription]:
         """Subscriptions with a scheduled day still to claim whose post time has come (or
-        whose settings changed since the last tick): an indexed read of what is due only."""
-        rows = await self._connection.execute(
-            self._select()
-            .where(
-                subscriptions.c.paused.is_(False),
-                subscriptions.c.next_post_at <= now,
-                groups.c.platform.in_(list(platforms)),
+        whose settings changed since the last tick): an indexed read of what is due only, a
+        page at a time in (next post, id) order after `after`."""
+        statement = self._select().where(
+            subscriptions.c.paused.is_(False),
+            subscriptions.c.next_post_at <= now,
+            groups.c.platform.in_(list(platforms)),
+        )
+        if after is not None:
+            statement = statement.where(
+                tuple_(subscriptions.c.next_post_at, subscriptions.c.id) > tuple_(*after)
             )
-            .order_by(subscriptions.c.next_post_at, subscriptions.c.id)
+        rows = await self._connection.execute(
+            statement.order_by(subscriptions.c.next_post_at, subscriptions.c.id).limit(limit)
         )
         return [_subscription(row) for row in rows]
 

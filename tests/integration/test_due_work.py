@@ -11,6 +11,7 @@ from sqlalchemy import Connection, select
 
 from bot.domain.identity import ChannelRef
 from bot.services import posting, subscriptions
+from bot.services.posting import claim
 from bot.storage.database import alembic_config
 from bot.storage.tables import subscriptions as subscriptions_table
 from tests.integration.helpers import ADMIN, subscribe
@@ -105,3 +106,18 @@ async def test_the_upgrade_sets_the_mark_of_existing_subscriptions(database, cor
         await connection.run_sync(downgrade_then_upgrade)
         marks_after = (await connection.execute(select(subscriptions_table.c.next_post_at))).all()
     assert [mark for (mark,) in marks_after] == [BEFORE_NINE]
+
+
+async def test_a_wave_larger_than_a_page_is_read_page_by_page_and_posted_whole(
+    core, clock, chat, monkeypatch
+):
+    monkeypatch.setattr(claim, "DUE_PAGE", 5)
+    clock.set(BEFORE_NINE)
+    for channel in channels(12):
+        await subscribe(core, channel)
+    clock.set(NINE)
+    report = await posting.tick(core, chat.chats)
+    assert report.posted == 12
+    assert sorted(post.channel.channel_id for post in chat.posts) == sorted(
+        channel.channel_id for channel in channels(12)
+    )

@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 
 
 LOOKBACK = timedelta(days=8)
+DUE_PAGE = 500  # due subscriptions read at a time
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,9 +53,8 @@ async def claim_due_posts(core: Core, platforms: Iterable[str]) -> AsyncIterator
     same with ten subscriptions or a hundred thousand.
     """
     now = core.clock.now()
-    async with core.storage.read() as uow:
-        due = await uow.subscriptions.due_to_post(platforms, now)
-    for subscription in due:
+    platforms = list(platforms)
+    async for subscription in _due_subscriptions(core, platforms, now):
         days = _due_days(subscription, now)
         if len(days) > 1:  # catching up (downtime, changed settings): skip what is claimed
             async with core.storage.read() as uow:
@@ -78,6 +78,24 @@ async def claim_due_posts(core: Core, platforms: Iterable[str]) -> AsyncIterator
                     subscription.next_post_at,
                     subscription.schedule.next_post_at(now),
                 )
+
+
+async def _due_subscriptions(
+    core: Core, platforms: list[str], now: datetime
+) -> AsyncIterator[Subscription]:
+    """The due subscriptions a page at a time, so a wave of ten thousand neither sits in
+    memory at once nor holds the event loop while it is read."""
+    after: tuple[datetime, int] | None = None
+    while True:
+        async with core.storage.read() as uow:
+            page = await uow.subscriptions.due_to_post(platforms, now, after, DUE_PAGE)
+        for subscription in page:
+            yield subscription
+        if len(page) < DUE_PAGE:
+            return
+        last = page[-1]
+        assert last.next_post_at is not None
+        after = (last.next_post_at, last.id)
 
 
 def _due_days(subscription: Subscription, now: datetime) -> list[date]:
