@@ -12,8 +12,11 @@ from bot.domain.schedule import parse_time, zone
 from bot.ports import Chat, DirectMessages, OutgoingNudge, StreakAtRisk
 from bot.services.context import Core
 from bot.storage.cards import NudgeRow
+from bot.storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
+
+NUDGE_PAGE = 200  # reminders worked out per read transaction
 
 
 async def set_reminder(
@@ -51,43 +54,60 @@ async def send_due_nudges(core: Core, chats: Mapping[str, Chat]) -> int:
     async with core.storage.read() as uow:
         rows = await uow.cards.due_nudges(capable, now)
     sent = 0
-    for row in rows:
-        local = now.astimezone(zone(row.timezone))
-        if row.last_sent_on == local.date() or local.time() < time.fromisoformat(row.remind_at):
-            await _look_again_at(core, row, next_reminder_at(row, now))
-            continue
-        nudge = await _compose(core, row)
-        if nudge is None:  # nothing due and no streak at risk: stay quiet until that changes
-            await _look_again_at(core, row, await _next_change(core, row, now))
-            continue
-        async with core.storage.write() as uow:
-            if not await uow.cards.mark_nudged(row.member_id, local.date()):
-                continue  # another worker sent today's reminder
-            sent_today = replace(row, last_sent_on=local.date())
-            await uow.cards.check_nudge_at(row.member_id, next_reminder_at(sent_today, now))
-        chat = capable[row.platform]
-        try:
-            await chat.send_nudge(nudge)
-            sent += 1
-        except Exception as error:  # the day's reminder is spent either way: at most one a day
-            log.warning("reminder to member=%s failed: %s", row.member_id, error)
+    for first in range(0, len(rows), NUDGE_PAGE):
+        for row, nudge in await _look_at(core, rows[first : first + NUDGE_PAGE], now):
+            sent += await _send(core, capable[row.platform], row, nudge, now)
     return sent
 
 
-async def _next_change(core: Core, row: NudgeRow, now: datetime) -> datetime:
+async def _look_at(
+    core: Core, rows: list[NudgeRow], now: datetime
+) -> list[tuple[NudgeRow, OutgoingNudge]]:
+    """Work out a page of reminders in one read, and when each quiet one is looked at next in
+    one write; returns the reminders to send."""
+    later: dict[int, datetime] = {}
+    to_send = []
+    async with core.storage.read() as uow:
+        for row in rows:
+            local = now.astimezone(zone(row.timezone))
+            if row.last_sent_on == local.date() or local.time() < time.fromisoformat(row.remind_at):
+                later[row.member_id] = next_reminder_at(row, now)
+                continue
+            nudge = await _compose(uow, row, now)
+            if nudge is None:  # nothing due and no streak at risk: quiet until that changes
+                later[row.member_id] = await _next_change(uow, row, now)
+            else:
+                to_send.append((row, nudge))
+    async with core.storage.write() as uow:
+        await uow.cards.check_nudges_at(later)
+    return to_send
+
+
+async def _send(
+    core: Core, chat: DirectMessages, row: NudgeRow, nudge: OutgoingNudge, now: datetime
+) -> int:
+    today = now.astimezone(zone(row.timezone)).date()
+    async with core.storage.write() as uow:
+        if not await uow.cards.mark_nudged(row.member_id, today):
+            return 0  # another worker sent today's reminder
+        sent_today = replace(row, last_sent_on=today)
+        await uow.cards.check_nudges_at({row.member_id: next_reminder_at(sent_today, now)})
+    try:
+        await chat.send_nudge(nudge)
+    except Exception as error:  # the day's reminder is spent either way: at most one a day
+        log.warning("reminder to member=%s failed: %s", row.member_id, error)
+        return 0
+    return 1
+
+
+async def _next_change(uow: UnitOfWork, row: NudgeRow, now: datetime) -> datetime:
     """When a quiet reminder is looked at again: when its next card falls due, or at
     tomorrow's time. (A post where the member keeps a streak, and a newly scheduled card,
     bring it forward when they happen: see `CardRepository.look_at_*`.)"""
-    async with core.storage.read() as uow:
-        card_due = await uow.cards.next_due_after(row.member_id, now)
+    card_due = await uow.cards.next_due_after(row.member_id, now)
     today = now.astimezone(zone(row.timezone)).date()
     tomorrow = next_reminder_at(replace(row, last_sent_on=today), now)
     return min(card_due, tomorrow) if card_due is not None else tomorrow
-
-
-async def _look_again_at(core: Core, row: NudgeRow, when: datetime) -> None:
-    async with core.storage.write() as uow:
-        await uow.cards.check_nudge_at(row.member_id, when)
 
 
 def next_reminder_at(row: NudgeRow, after: datetime) -> datetime:
@@ -107,11 +127,9 @@ def next_reminder_at(row: NudgeRow, after: datetime) -> datetime:
     raise AssertionError("a daily reminder comes within three days")
 
 
-async def _compose(core: Core, row: NudgeRow) -> OutgoingNudge | None:
-    now = core.clock.now()
-    async with core.storage.read() as uow:
-        due = await uow.cards.count_due(row.member_id, now)
-        risky = await uow.answers.streaks_at_risk(row.member_id, now)
+async def _compose(uow: UnitOfWork, row: NudgeRow, now: datetime) -> OutgoingNudge | None:
+    due = await uow.cards.count_due(row.member_id, now)
+    risky = await uow.answers.streaks_at_risk(row.member_id, now)
     at_risk = tuple(
         StreakAtRisk(
             ChannelRef(item.platform, item.external_id, item.channel_id),

@@ -210,10 +210,15 @@ class CardRepository:
             .values(next_check_at=when)
         )
 
-    async def check_nudge_at(self, member_id: int, when: datetime) -> None:
-        await self._connection.execute(
-            update(nudges).where(nudges.c.member_id == member_id).values(next_check_at=when)
-        )
+    async def check_nudges_at(self, whens: dict[int, datetime]) -> None:
+        """Set when each member's reminder is next looked at."""
+        if whens:
+            await self._connection.execute(
+                update(nudges)
+                .where(nudges.c.member_id == bindparam("member"))
+                .values(next_check_at=bindparam("when")),
+                [{"member": member, "when": when} for member, when in sorted(whens.items())],
+            )
 
     async def next_due_after(self, member_id: int, after: datetime) -> datetime | None:
         """When the member's next card falls due after `after`, if ever."""

@@ -332,8 +332,11 @@ def _lease_free(now: datetime) -> Any:
 def _free_for(duty: Duty, now: datetime) -> Any:
     """Posts a worker may take a lease on for `duty` (see bot.domain.post.may_take)."""
     start, working = TAKEN_FROM[duty]
-    return or_(
-        posts.c.status == start.value, and_(posts.c.status == working.value, _lease_free(now))
+    return and_(
+        # Said once more as one IN, so SQLite reads ix_posts_status_reveal_at (it does not for
+        # an OR of statuses) and a tick reads the posts in play, not every subscription's.
+        posts.c.status.in_([start.value, working.value]),
+        or_(posts.c.status == start.value, _lease_free(now)),
     )
 
 
