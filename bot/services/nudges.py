@@ -6,13 +6,13 @@ import logging
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from bot.domain.identity import ChannelRef, MemberRef
 from bot.domain.schedule import parse_time, zone
 from bot.ports import Chat, DirectMessages, OutgoingNudge, StreakAtRisk
 from bot.services.context import Core
 from bot.storage.cards import NudgeRow
-from bot.storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -63,21 +63,28 @@ async def send_due_nudges(core: Core, chats: Mapping[str, Chat]) -> int:
 async def _look_at(
     core: Core, rows: list[NudgeRow], now: datetime
 ) -> list[tuple[NudgeRow, OutgoingNudge]]:
-    """Work out a page of reminders in one read, and when each quiet one is looked at next in
-    one write; returns the reminders to send."""
+    """Work out a page of reminders with three reads for the whole page, and when each
+    quiet one is looked at next in one write; returns the reminders to send."""
     later: dict[int, datetime] = {}
-    to_send = []
+    come = []
+    for row in rows:
+        local = now.astimezone(zone(row.timezone))
+        if row.last_sent_on == local.date() or local.time() < time.fromisoformat(row.remind_at):
+            later[row.member_id] = next_reminder_at(row, now)
+        else:
+            come.append(row)
+    ids = [row.member_id for row in come]
     async with core.storage.read() as uow:
-        for row in rows:
-            local = now.astimezone(zone(row.timezone))
-            if row.last_sent_on == local.date() or local.time() < time.fromisoformat(row.remind_at):
-                later[row.member_id] = next_reminder_at(row, now)
-                continue
-            nudge = await _compose(uow, row, now)
-            if nudge is None:  # nothing due and no streak at risk: quiet until that changes
-                later[row.member_id] = await _next_change(uow, row, now)
-            else:
-                to_send.append((row, nudge))
+        due = await uow.cards.count_due_of(ids, now) if ids else {}
+        risky = await uow.answers.streaks_at_risk_of(ids, now) if ids else {}
+        next_due = await uow.cards.next_due_after_of(ids, now) if ids else {}
+    to_send = []
+    for row in come:
+        nudge = _compose(row, due.get(row.member_id, 0), risky.get(row.member_id, []))
+        if nudge is None:  # nothing due and no streak at risk: quiet until that changes
+            later[row.member_id] = _next_change(row, next_due.get(row.member_id), now)
+        else:
+            to_send.append((row, nudge))
     async with core.storage.write() as uow:
         await uow.cards.check_nudges_at(later)
     return to_send
@@ -100,11 +107,10 @@ async def _send(
     return 1
 
 
-async def _next_change(uow: UnitOfWork, row: NudgeRow, now: datetime) -> datetime:
+def _next_change(row: NudgeRow, card_due: datetime | None, now: datetime) -> datetime:
     """When a quiet reminder is looked at again: when its next card falls due, or at
     tomorrow's time. (A post where the member keeps a streak, and a newly scheduled card,
     bring it forward when they happen: see `CardRepository.look_at_*`.)"""
-    card_due = await uow.cards.next_due_after(row.member_id, now)
     today = now.astimezone(zone(row.timezone)).date()
     tomorrow = next_reminder_at(replace(row, last_sent_on=today), now)
     return min(card_due, tomorrow) if card_due is not None else tomorrow
@@ -127,9 +133,7 @@ def next_reminder_at(row: NudgeRow, after: datetime) -> datetime:
     raise AssertionError("a daily reminder comes within three days")
 
 
-async def _compose(uow: UnitOfWork, row: NudgeRow, now: datetime) -> OutgoingNudge | None:
-    due = await uow.cards.count_due(row.member_id, now)
-    risky = await uow.answers.streaks_at_risk(row.member_id, now)
+def _compose(row: NudgeRow, due: int, risky: list[Any]) -> OutgoingNudge | None:
     at_risk = tuple(
         StreakAtRisk(
             ChannelRef(item.platform, item.external_id, item.channel_id),

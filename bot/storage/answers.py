@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -128,10 +128,14 @@ class AnswerRepository:
             )
         ).first()
 
-    async def streaks_at_risk(self, member_id: int, now: datetime) -> list[Any]:
-        """Open posts the member has not answered that would extend a live streak."""
+    async def streaks_at_risk_of(
+        self, member_ids: Sequence[int], now: datetime
+    ) -> dict[int, list[Any]]:
+        """For each member, the open posts they have not answered that would extend a live
+        streak (members with none left out); `member_ids` is one page of reminders."""
         rows = await self._connection.execute(
             select(
+                streaks.c.member_id,
                 streaks.c.subscription_id,
                 streaks.c.current,
                 posts.c.reveal_at,
@@ -143,14 +147,18 @@ class AnswerRepository:
             .join(subscriptions, subscriptions.c.id == streaks.c.subscription_id)
             .join(groups, groups.c.id == subscriptions.c.group_id)
             .where(
-                streaks.c.member_id == member_id,
+                streaks.c.member_id.in_(member_ids),
                 streaks.c.current > 0,
                 posts.c.status == PostStatus.POSTED.value,
                 posts.c.reveal_at > now,
                 posts.c.day_number == streaks.c.last_day + 1,
             )
+            .order_by(streaks.c.member_id, streaks.c.subscription_id)
         )
-        return list(rows)
+        found: dict[int, list[Any]] = defaultdict(list)
+        for row in rows:
+            found[row.member_id].append(row)
+        return dict(found)
 
     async def activity(self, member_id: int, since: datetime) -> list[datetime]:
         """When the member answered anything (daily posts and quizzes) since a time."""

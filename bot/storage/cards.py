@@ -220,12 +220,26 @@ class CardRepository:
                 [{"member": member, "when": when} for member, when in sorted(whens.items())],
             )
 
-    async def next_due_after(self, member_id: int, after: datetime) -> datetime | None:
-        """When the member's next card falls due after `after`, if ever."""
-        value: datetime | None = await self._connection.scalar(
-            select(func.min(cards.c.due)).where(cards.c.member_id == member_id, cards.c.due > after)
+    async def next_due_after_of(
+        self, member_ids: Sequence[int], after: datetime
+    ) -> dict[int, datetime]:
+        """When each member's next card falls due after `after` (members with none left out);
+        `member_ids` is one page of reminders."""
+        rows = await self._connection.execute(
+            select(cards.c.member_id, func.min(cards.c.due).label("due"))
+            .where(cards.c.member_id.in_(member_ids), cards.c.due > after)
+            .group_by(cards.c.member_id)
         )
-        return value
+        return {row.member_id: row.due for row in rows}
+
+    async def count_due_of(self, member_ids: Sequence[int], until: datetime) -> dict[int, int]:
+        """How many cards each member has due by `until` (members with none left out)."""
+        rows = await self._connection.execute(
+            select(cards.c.member_id, func.count().label("due"))
+            .where(cards.c.member_id.in_(member_ids), cards.c.due <= until)
+            .group_by(cards.c.member_id)
+        )
+        return {row.member_id: int(row.due) for row in rows}
 
     async def mark_nudged(self, member_id: int, day: date) -> bool:
         """Record today's nudge; False when another worker sent it already (one a day)."""

@@ -80,3 +80,28 @@ async def test_a_post_where_the_member_keeps_a_streak_brings_the_reminder_forwar
     await posting.tick(core, chat.chats)
     [nudge] = sent
     assert [(risk.channel, risk.streak) for risk in nudge.streaks_at_risk] == [(channel, 1)]
+
+
+async def test_reminders_are_worked_out_page_by_page_each_with_its_own_facts(
+    core, clock, chat, monkeypatch
+):
+    monkeypatch.setattr(nudges, "NUDGE_PAGE", 2)
+    sent = with_direct_messages(chat)
+    clock.set(MONDAY_7)
+    names = ["ana", "ben", "cy", "dee", "eve"]
+    for name in names:
+        await nudges.set_reminder(core, member(name), "08:00", "Europe/Berlin")
+    async with core.storage.write() as uow:  # only ben and eve have cards due
+        for name, count in (("ben", 1), ("eve", 2)):
+            member_id = await uow.members.member_id(member(name), clock.now())
+            reviews = [
+                Review(member_id, f"sample-{number}", Rating.AGAIN, "quiz")
+                for number in range(1, count + 1)
+            ]
+            await apply_reviews(uow, core.spaced, reviews, clock.now() - timedelta(days=2))
+    await posting.tick(core, chat.chats)
+    assert sorted((nudge.member.member_id, nudge.due_reviews) for nudge in sent) == [
+        ("ben", 1),
+        ("eve", 2),
+    ]
+    assert await due_reminders(core, clock.now() + timedelta(minutes=1)) == 0
