@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 
 LOOKBACK = timedelta(days=8)
-DUE_PAGE = 500  # due subscriptions read at a time
+DUE_PAGE = 100  # due subscriptions read at a time
 
 
 @dataclass(frozen=True, slots=True)
