@@ -214,8 +214,9 @@ REVIEW_CARDS = 10_000
 REVIEW_PICKS = 100
 
 
-def synthetic_library() -> Library:
-    """A pack of 10,000 multiple-choice questions: a member can only hold one card per question."""
+def synthetic_library(count: int = REVIEW_CARDS) -> Library:
+    """A pack of `count` multiple-choice questions (a member holds one card per question);
+    bench/scale.py uses it too."""
     choices = tuple(Choice(f"option {letter}", letter == "A", "because") for letter in "ABCD")
     questions = tuple(
         Question(
@@ -230,7 +231,7 @@ def synthetic_library() -> Library:
             code=None,
             choices=choices,
         )
-        for index in range(REVIEW_CARDS)
+        for index in range(count)
     )
     topics = {f"t{index}": "topic" for index in range(20)}
     return Library({"bench": Pack("bench", "Bench", "", topics, questions, ROOT)})

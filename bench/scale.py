@@ -79,13 +79,12 @@ SCRIPT = Path(__file__).resolve()
 ROOT = SCRIPT.parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.core import synthetic_library  # noqa: E402
 from bot.bootstrap import build_core  # noqa: E402
 from bot.clock import ManualClock  # noqa: E402
 from bot.config import load_settings  # noqa: E402
-from bot.content.loader import Library, Pack  # noqa: E402
 from bot.domain.identity import ChannelRef, MemberRef  # noqa: E402
 from bot.domain.periods import Period, Scope, period_key, scope_key  # noqa: E402
-from bot.domain.question import Category, Choice, Difficulty, Question  # noqa: E402
 from bot.domain.schedule import Schedule  # noqa: E402
 from bot.ports import OutgoingNudge, OutgoingPost, OutgoingReveal, SentPost  # noqa: E402
 from bot.services import answers, boards, posting, review, subscriptions  # noqa: E402
@@ -759,28 +758,6 @@ async def review_pick(backend: Backend, sizes: Sizes) -> Figures:
         f"p99 {percentile(timings, 0.99):.2f} ms over {REVIEW_PICKS}"
     )
     return {"review_pick_few_due_ms": median}
-
-
-def synthetic_library(count: int) -> Library:
-    """A pack of `count` multiple-choice questions (a member holds one card per question)."""
-    choices = tuple(Choice(f"option {letter}", letter == "A", "because") for letter in "ABCD")
-    questions = tuple(
-        Question(
-            id=f"q{index}",
-            pack="bench",
-            prompt=f"Question {index}?",
-            answer="An answer.",
-            key_points=("a", "b"),
-            difficulty=Difficulty.BEGINNER,
-            category=Category.CONCEPT,
-            topics=(f"t{index % 20}",),
-            code=None,
-            choices=choices,
-        )
-        for index in range(count)
-    )
-    topics = {f"t{index}": "topic" for index in range(20)}
-    return Library({"bench": Pack("bench", "Bench", "", topics, questions, ROOT)})
 
 
 async def seed_cards(database: Database, member_id: int, count: int) -> None:
