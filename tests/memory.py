@@ -17,6 +17,10 @@ from datetime import date, datetime
 from types import SimpleNamespace
 from typing import Any
 
+from bot.bootstrap import core_over
+from bot.clock import Clock
+from bot.config import Settings
+from bot.content.loader import Library
 from bot.domain.identity import ChannelRef, MemberRef
 from bot.domain.post import (
     DONE_TO,
@@ -31,7 +35,9 @@ from bot.domain.post import (
 from bot.domain.scoring import Streak
 from bot.domain.subscription import Subscription
 from bot.errors import DayTaken
+from bot.services.context import Core
 from bot.storage.answers import PostAnswer, PostFacts
+from tests.conftest import FIXTURES
 
 
 @dataclass
@@ -526,3 +532,9 @@ class MemoryStorage:
     @asynccontextmanager
     async def read(self) -> AsyncIterator[MemoryUnitOfWork]:
         yield MemoryUnitOfWork(self.state)
+
+
+def memory_core(clock: Clock, library: Library) -> Core:
+    """A core over a fresh in-memory store, with the sample pack (the unit layer's core)."""
+    settings = Settings(content_dir=FIXTURES / "packs", default_pack="sample")
+    return core_over(settings, MemoryStorage(), clock=clock, library=library)

@@ -10,16 +10,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.bootstrap import core_over
-from bot.config import Settings
 from bot.domain.identity import ChannelRef
 from bot.domain.schedule import Schedule
 from bot.domain.subscription import Subscription
 from bot.errors import AlreadyAnswered, AnswersClosed, NoOpenPost, NotThisChannel
 from bot.services import answers, posting
 from bot.services.answers import AnswerRequest
-from tests.conftest import FIXTURES, member
-from tests.memory import MemoryStorage
+from tests.conftest import member
+from tests.memory import memory_core
 
 MONDAY_9 = datetime(2026, 3, 2, 9, 1, tzinfo=UTC)
 CHANNEL = ChannelRef("test", "group-1", "channel-1")
@@ -27,8 +25,7 @@ CHANNEL = ChannelRef("test", "group-1", "channel-1")
 
 @pytest.fixture
 def core(clock, library):
-    settings = Settings(content_dir=FIXTURES / "packs", default_pack="sample")
-    core = core_over(settings, MemoryStorage(), clock=clock, library=library)
+    core = memory_core(clock, library)
     core.storage.state.subscriptions[1] = Subscription(  # 09:00 UTC daily, reveal 8 h later
         1,
         CHANNEL,

@@ -8,8 +8,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.bootstrap import core_over
-from bot.config import Settings
 from bot.domain.identity import ChannelRef
 from bot.domain.post import PostStatus
 from bot.domain.schedule import Schedule
@@ -18,9 +16,8 @@ from bot.errors import StorageUnavailable
 from bot.ports import ChatError
 from bot.services import posting
 from bot.services.posting import claim
-from tests.conftest import FIXTURES
 from tests.fakes import PartWay, claimed_by_a_dying_worker
-from tests.memory import MemoryPosts, MemoryStorage
+from tests.memory import MemoryPosts, memory_core
 
 MONDAY_6 = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
 MONDAY_9 = datetime(2026, 3, 2, 8, 1, tzinfo=UTC)  # 09:01 in Berlin
@@ -29,8 +26,7 @@ CHANNEL = ChannelRef("test", "group-1", "channel-1")
 
 @pytest.fixture
 def core(clock, library):
-    settings = Settings(content_dir=FIXTURES / "packs", default_pack="sample")
-    core = core_over(settings, MemoryStorage(), clock=clock, library=library)
+    core = memory_core(clock, library)
     core.storage.state.subscriptions[1] = Subscription(  # 09:00 Berlin daily, reveal 8 h later
         1,
         CHANNEL,

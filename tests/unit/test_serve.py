@@ -8,18 +8,14 @@ import logging
 
 import pytest
 
-from bot.bootstrap import core_over
-from bot.config import Settings
 from qotd.app import serve
-from tests.conftest import FIXTURES
 from tests.fakes import RecordingChat
-from tests.memory import MemoryStorage
+from tests.memory import memory_core
 
 
 @pytest.fixture
 def core(clock, library):
-    settings = Settings(content_dir=FIXTURES / "packs", default_pack="sample")
-    return core_over(settings, MemoryStorage(), clock=clock, library=library)
+    return memory_core(clock, library)
 
 
 class FakeFrontEnd:
