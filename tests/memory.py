@@ -497,8 +497,10 @@ class MemoryCards:
     async def due_nudges(self, platforms: Iterable[str], now: datetime) -> list[Any]:
         return []
 
-    async def look_at_nudges_by(self, whens: dict[int, datetime]) -> None:
-        pass  # nobody has a reminder to bring forward
+    async def check_nudges_at(
+        self, whens: dict[int, datetime], *, only_sooner: bool = False
+    ) -> None:
+        pass  # nobody has a reminder in these tests
 
     async def look_at_streak_nudges(self, subscription_id: int, when: datetime) -> None:
         pass

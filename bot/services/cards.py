@@ -69,7 +69,7 @@ async def apply_reviews(
     for member_id, question_id in keys:
         due = cards[(member_id, question_id)].due
         soonest[member_id] = min(due, soonest.get(member_id, due))
-    await uow.cards.look_at_nudges_by(soonest)
+    await uow.cards.check_nudges_at(soonest, only_sooner=True)
     return {key: cards[key] for key in keys}
 
 

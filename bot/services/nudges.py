@@ -73,11 +73,15 @@ async def _look_at(
             later[row.member_id] = next_reminder_at(row, now)
         else:
             come.append(row)
-    ids = [row.member_id for row in come]
-    async with core.storage.read() as uow:
-        due = await uow.cards.count_due_of(ids, now) if ids else {}
-        risky = await uow.answers.streaks_at_risk_of(ids, now) if ids else {}
-        next_due = await uow.cards.next_due_after_of(ids, now) if ids else {}
+    due: dict[int, int] = {}
+    risky: dict[int, list[Any]] = {}
+    next_due: dict[int, datetime] = {}
+    if come:
+        ids = [row.member_id for row in come]
+        async with core.storage.read() as uow:
+            due = await uow.cards.count_due_of(ids, now)
+            risky = await uow.answers.streaks_at_risk_of(ids, now)
+            next_due = await uow.cards.next_due_after_of(ids, now)
     to_send = []
     for row in come:
         nudge = _compose(row, due.get(row.member_id, 0), risky.get(row.member_id, []))
@@ -110,7 +114,7 @@ async def _send(
 def _next_change(row: NudgeRow, card_due: datetime | None, now: datetime) -> datetime:
     """When a quiet reminder is looked at again: when its next card falls due, or at
     tomorrow's time. (A post where the member keeps a streak, and a newly scheduled card,
-    bring it forward when they happen: see `CardRepository.look_at_*`.)"""
+    bring it forward when they happen: `apply_reviews`, `send_claimed`.)"""
     today = now.astimezone(zone(row.timezone)).date()
     tomorrow = next_reminder_at(replace(row, last_sent_on=today), now)
     return min(card_due, tomorrow) if card_due is not None else tomorrow

@@ -184,20 +184,6 @@ class CardRepository:
             for row in rows
         ]
 
-    async def look_at_nudges_by(self, whens: dict[int, datetime]) -> None:
-        """Bring members' reminders forward to be looked at by `when` (say, a card of theirs
-        falls due then); a reminder due sooner keeps its time."""
-        if whens:
-            await self._connection.execute(
-                update(nudges)
-                .where(
-                    nudges.c.member_id == bindparam("member"),
-                    nudges.c.next_check_at > bindparam("when"),
-                )
-                .values(next_check_at=bindparam("when")),
-                [{"member": member, "when": when} for member, when in sorted(whens.items())],
-            )
-
     async def look_at_streak_nudges(self, subscription_id: int, when: datetime) -> None:
         """A post went out: the reminders of members keeping a live streak in its channel
         are looked at by `when` (the streak may now be at risk)."""
@@ -210,15 +196,20 @@ class CardRepository:
             .values(next_check_at=when)
         )
 
-    async def check_nudges_at(self, whens: dict[int, datetime]) -> None:
-        """Set when each member's reminder is next looked at."""
-        if whens:
-            await self._connection.execute(
-                update(nudges)
-                .where(nudges.c.member_id == bindparam("member"))
-                .values(next_check_at=bindparam("when")),
-                [{"member": member, "when": when} for member, when in sorted(whens.items())],
-            )
+    async def check_nudges_at(
+        self, whens: dict[int, datetime], *, only_sooner: bool = False
+    ) -> None:
+        """Set when each member's reminder is next looked at; with `only_sooner`, only bring
+        it forward (say, a card of theirs falls due then), so one due sooner keeps its time."""
+        if not whens:
+            return
+        statement = update(nudges).where(nudges.c.member_id == bindparam("member"))
+        if only_sooner:
+            statement = statement.where(nudges.c.next_check_at > bindparam("when"))
+        await self._connection.execute(
+            statement.values(next_check_at=bindparam("when")),
+            [{"member": member, "when": when} for member, when in sorted(whens.items())],
+        )
 
     async def next_due_after_of(
         self, member_ids: Sequence[int], after: datetime

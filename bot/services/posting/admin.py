@@ -10,7 +10,7 @@ from bot.errors import NoOpenPost, QotdError
 from bot.ports import Chat
 from bot.services.access import Actor, admin_subscription
 from bot.services.context import Core
-from bot.services.posting.claim import Claimed
+from bot.services.posting.claim import ready_to_send
 from bot.services.posting.reveal import reveal_post
 from bot.services.posting.send import send_claimed
 from bot.services.rotation import take_next_question
@@ -35,8 +35,8 @@ async def post_now(
         lease = await uow.posts.claim_to_send(
             subscription.id, today, question.id, now, now + window, now, now + core.lease
         )
-        day_number = await uow.posts.visible_count(subscription.id) + 1
-    sent = await send_claimed(core, chats, Claimed(lease, subscription, day_number))
+        claimed = await ready_to_send(uow, lease, subscription)
+    sent = await send_claimed(core, chats, claimed)
     async with core.storage.read() as uow:
         after = await uow.posts.get(lease.post.id)
     assert after is not None

@@ -19,6 +19,7 @@ from bot.errors import DayTaken, QotdError, StorageConflict
 from bot.services.context import Core
 from bot.services.posting import leases
 from bot.services.rotation import take_next_question
+from bot.storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,12 @@ class Claimed:
     lease: Lease
     subscription: Subscription
     day_number: int
+
+
+async def ready_to_send(uow: UnitOfWork, lease: Lease, subscription: Subscription) -> Claimed:
+    """A send lease with what sending needs, read in the transaction that took the lease: the
+    post's day number counts the subscription's visible posts before it."""
+    return Claimed(lease, subscription, await uow.posts.visible_count(subscription.id) + 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +108,8 @@ async def _due_subscriptions(
 def _due_days(subscription: Subscription, now: datetime) -> list[date]:
     """Scheduled local days whose post time has come and that are still to be claimed."""
     schedule = subscription.schedule
-    since = max(subscription.active_since or now, subscription.next_post_at or now, now - LOOKBACK)
+    # The mark is never before `active_since` (settings changes and resumes set both).
+    since = max(subscription.next_post_at or subscription.active_since or now, now - LOOKBACK)
     days = schedule.post_days_between(schedule.local_date(since), schedule.local_date(now))
     return [day for day in days if since <= schedule.post_at(day) <= now]
 
@@ -136,8 +144,7 @@ async def _claim(
                 claimed = None
             else:
                 lease = await uow.posts.claim_to_send(*key, now, now + core.lease)
-                day_number = await uow.posts.visible_count(subscription.id) + 1
-                claimed = Claimed(lease, subscription, day_number)
+                claimed = await ready_to_send(uow, lease, subscription)
     except (DayTaken, StorageConflict):
         return None  # another worker claimed this day first; the rotation step is undone with it
     except QotdError as error:

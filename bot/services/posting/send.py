@@ -19,7 +19,7 @@ from bot.ports import (
 )
 from bot.services.context import Core
 from bot.services.posting import leases
-from bot.services.posting.claim import Claimed
+from bot.services.posting.claim import Claimed, ready_to_send
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +37,8 @@ async def send_post(core: Core, chats: Mapping[str, Chat], post: Post) -> bool |
         lease = await uow.posts.take_lease(post.id, Duty.SEND, now + core.lease, now)
         if lease is None:
             return None
-        day_number = await uow.posts.visible_count(subscription.id) + 1
-    return await send_claimed(core, chats, Claimed(lease, subscription, day_number))
+        claimed = await ready_to_send(uow, lease, subscription)
+    return await send_claimed(core, chats, claimed)
 
 
 async def send_claimed(core: Core, chats: Mapping[str, Chat], claimed: Claimed) -> bool | None:
