@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import bindparam, case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.identity import ChannelRef
@@ -87,11 +87,14 @@ class AnswerRepository:
         assert all(points > 0 for points in totals.values()), "a score row never holds 0"
         if not totals:
             return
-        statement = counter_upsert(
-            self._connection, scores, ("scope", "period", "member_id"), "points"
-        ).returning(scores.c.scope, scores.c.period, scores.c.member_id, scores.c.points)
         result = await self._connection.execute(
-            statement,
+            counter_upsert(
+                self._connection,
+                scores,
+                ("scope", "period", "member_id"),
+                "points",
+                returning=("scope", "period", "member_id", "points"),
+            ),
             [
                 {"scope": scope, "period": period, "member_id": member_id, "points": points}
                 for (scope, period, member_id), points in sorted(totals.items())
@@ -276,6 +279,39 @@ class PostFacts:
     timezone: str
 
 
+# A batch's reads, built once: an answer's path is mostly small statements, and building
+# one (with its IN lists) cost about as much as running it. Each list is at most a batch long.
+_POST_FACTS = (
+    select(
+        posts.c.id,
+        posts.c.subscription_id,
+        subscriptions.c.group_id,
+        groups.c.platform,
+        groups.c.external_id,
+        subscriptions.c.channel_id,
+        posts.c.status,
+        posts.c.reveal_at,
+        posts.c.question_id,
+        posts.c.day_number,
+        subscriptions.c.pack,
+        subscriptions.c.timezone,
+    )
+    .join(subscriptions, subscriptions.c.id == posts.c.subscription_id)
+    .join(groups, groups.c.id == subscriptions.c.group_id)
+    .where(posts.c.id.in_(bindparam("ids", expanding=True)))
+)
+_EXISTING = select(
+    answers.c.post_id, answers.c.member_id, answers.c.choice, answers.c.written
+).where(
+    answers.c.post_id.in_(bindparam("posts", expanding=True)),
+    answers.c.member_id.in_(bindparam("members", expanding=True)),
+)
+_STREAKS = select(streaks).where(
+    streaks.c.subscription_id.in_(bindparam("subscriptions", expanding=True)),
+    streaks.c.member_id.in_(bindparam("members", expanding=True)),
+)
+
+
 class AnswerBatchQueries:
     """Set-wise reads and writes for recording many answers in one transaction."""
 
@@ -283,25 +319,7 @@ class AnswerBatchQueries:
         self._connection = connection
 
     async def post_facts(self, post_ids: Iterable[int]) -> dict[int, PostFacts]:
-        rows = await self._connection.execute(
-            select(
-                posts.c.id,
-                posts.c.subscription_id,
-                subscriptions.c.group_id,
-                groups.c.platform,
-                groups.c.external_id,
-                subscriptions.c.channel_id,
-                posts.c.status,
-                posts.c.reveal_at,
-                posts.c.question_id,
-                posts.c.day_number,
-                subscriptions.c.pack,
-                subscriptions.c.timezone,
-            )
-            .join(subscriptions, subscriptions.c.id == posts.c.subscription_id)
-            .join(groups, groups.c.id == subscriptions.c.group_id)
-            .where(posts.c.id.in_(sorted(set(post_ids))))
-        )
+        rows = await self._connection.execute(_POST_FACTS, {"ids": sorted(set(post_ids))})
         return {
             row.id: PostFacts(
                 row.id,
@@ -323,12 +341,11 @@ class AnswerBatchQueries:
         if not wanted:
             return {}
         rows = await self._connection.execute(
-            select(
-                answers.c.post_id, answers.c.member_id, answers.c.choice, answers.c.written
-            ).where(
-                answers.c.post_id.in_({post for post, _ in wanted}),
-                answers.c.member_id.in_({member for _, member in wanted}),
-            )
+            _EXISTING,
+            {
+                "posts": sorted({post for post, _ in wanted}),
+                "members": sorted({member for _, member in wanted}),
+            },
         )
         return {
             (row.post_id, row.member_id): row
@@ -351,10 +368,11 @@ class AnswerBatchQueries:
         if not wanted:
             return {}
         rows = await self._connection.execute(
-            select(streaks).where(
-                streaks.c.subscription_id.in_({sub for sub, _ in wanted}),
-                streaks.c.member_id.in_({member for _, member in wanted}),
-            )
+            _STREAKS,
+            {
+                "subscriptions": sorted({sub for sub, _ in wanted}),
+                "members": sorted({member for _, member in wanted}),
+            },
         )
         return {
             (row.subscription_id, row.member_id): Streak(row.current, row.best, row.last_day)

@@ -38,6 +38,20 @@ class NudgeRow:
     last_sent_on: date | None
 
 
+# Built once: these are on every answer's path (see storage/answers.py).
+_CARDS_OF = select(cards).where(
+    cards.c.member_id.in_(bindparam("members", expanding=True)),
+    cards.c.question_id.in_(bindparam("questions", expanding=True)),
+)
+
+_SET_CHECK = (
+    update(nudges)
+    .where(nudges.c.member_id == bindparam("member"))
+    .values(next_check_at=bindparam("when"))
+)
+_BRING_CHECK_FORWARD = _SET_CHECK.where(nudges.c.next_check_at > bindparam("when"))
+
+
 class CardRepository:
     def __init__(self, connection: AsyncConnection) -> None:
         self._connection = connection
@@ -47,10 +61,11 @@ class CardRepository:
         if not wanted:
             return {}
         rows = await self._connection.execute(
-            select(cards).where(
-                cards.c.member_id.in_({member for member, _ in wanted}),
-                cards.c.question_id.in_({question for _, question in wanted}),
-            )
+            _CARDS_OF,
+            {
+                "members": sorted({member for member, _ in wanted}),
+                "questions": sorted({question for _, question in wanted}),
+            },
         )
         found = (_card(row) for row in rows)
         return {
@@ -203,11 +218,8 @@ class CardRepository:
         it forward (say, a card of theirs falls due then), so one due sooner keeps its time."""
         if not whens:
             return
-        statement = update(nudges).where(nudges.c.member_id == bindparam("member"))
-        if only_sooner:
-            statement = statement.where(nudges.c.next_check_at > bindparam("when"))
         await self._connection.execute(
-            statement.values(next_check_at=bindparam("when")),
+            _BRING_CHECK_FORWARD if only_sooner else _SET_CHECK,
             [{"member": member, "when": when} for member, when in sorted(whens.items())],
         )
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, suppress
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -75,7 +76,7 @@ class Database:
         self._name = parsed.database or ""
         options: dict[str, Any] = {"echo": echo}
         if self.is_sqlite:
-            options["connect_args"] = {"timeout": BUSY_TIMEOUT_MS / 1000}
+            options["async_creator"] = _sqlite_connector(parsed)
         else:
             options["pool_pre_ping"] = True
             options["pool_timeout"] = CONNECT_TIMEOUT_S
@@ -211,6 +212,18 @@ def _sqlite_path(parsed: URL) -> Path | None:
     if not name or name == ":memory:" or name.startswith("file:"):
         return None
     return Path(name).resolve()
+
+
+def _sqlite_connector(parsed: URL) -> Callable[[], Awaitable[Any]]:
+    """Opens the URL's SQLite database as SQLAlchemy's aiosqlite dialect would (the same
+    arguments, from the same URL), through the one-trip-per-statement connection."""
+    from sqlalchemy.dialects.sqlite.aiosqlite import SQLiteDialect_aiosqlite
+
+    from bot.storage import sqlite_driver
+
+    args, options = SQLiteDialect_aiosqlite().create_connect_args(parsed)
+    options["timeout"] = BUSY_TIMEOUT_MS / 1000
+    return partial(sqlite_driver.connect, *args, **options)
 
 
 def _configure_sqlite(engine: AsyncEngine) -> None:

@@ -29,7 +29,11 @@ def _insert_ignore(dialect: Any, table: Table) -> Insert:
 
 @cache
 def _upsert(
-    dialect: Any, table: Table, keys: tuple[str, ...], assign: tuple[tuple[str, str], ...]
+    dialect: Any,
+    table: Table,
+    keys: tuple[str, ...],
+    assign: tuple[tuple[str, str], ...],
+    returning: tuple[str, ...] = (),
 ) -> Insert:
     statement = dialect.insert(table)
     values = {
@@ -39,14 +43,21 @@ def _upsert(
         for column, how in assign
     }
     upserting: Insert = statement.on_conflict_do_update(index_elements=list(keys), set_=values)
+    if returning:
+        upserting = upserting.returning(*(table.c[column] for column in returning))
     return upserting
 
 
 def counter_upsert(
-    connection: AsyncConnection, table: Table, keys: Sequence[str], counter: str
+    connection: AsyncConnection,
+    table: Table,
+    keys: Sequence[str],
+    counter: str,
+    returning: Sequence[str] = (),
 ) -> Insert:
-    """The statement `add_to_counters` runs, for a caller that adds RETURNING to it."""
-    return _upsert(_dialect(connection), table, tuple(keys), ((counter, "add"),))
+    """The statement `add_to_counters` runs, optionally returning columns of each row as it
+    stands after the addition (built once per dialect and shape)."""
+    return _upsert(_dialect(connection), table, tuple(keys), ((counter, "add"),), tuple(returning))
 
 
 async def add_to_counters(
