@@ -14,6 +14,7 @@ from bot.content.loader import Library, load_library
 from bot.errors import AnswerNotSaved
 from bot.services.cards import new_scheduler
 from bot.services.context import Core
+from bot.services.group_packs import GroupPacks
 from bot.services.pulse import Pulse
 from bot.storage.database import Database
 from bot.storage.group_commit import GroupCommit
@@ -70,6 +71,7 @@ def core_over(
             worker=f"{socket.gethostname()}:{os.getpid()}",
             interval=timedelta(seconds=settings.tick_seconds),
         ),
+        group_packs=GroupPacks(library),
     )
 
 

@@ -1,4 +1,5 @@
-"""`qotd status` and `qotd export`: read-only reports for whoever runs the bot."""
+"""`qotd status` and `qotd export` (read-only reports for whoever runs the bot), and
+`qotd questions import|export` (a group's own questions, with the host as its admin)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,15 @@ from datetime import UTC, datetime
 
 from bot.bootstrap import open_core
 from bot.config import Settings
+from bot.domain.identity import ChannelRef, MemberRef
 from bot.domain.local_time import format_day, format_local
+from bot.errors import QotdError
+from bot.services.access import Actor
 from bot.services.reports import (
     SubscriptionReport,
     all_subscriptions,
     export_group,
+    parse_group,
     worker_ticks,
 )
 
@@ -30,6 +35,31 @@ async def run_report(args: argparse.Namespace, settings: Settings) -> int:
         print(json.dumps(data, indent=2, ensure_ascii=False))
     else:
         print(to_csv(data[args.table or "answers"]), end="")
+    return 0
+
+
+async def run_questions(args: argparse.Namespace, settings: Settings) -> int:
+    """`qotd questions import|export --group platform:id`: the host acts as the group's admin."""
+    from bot.content.records import file_format
+    from bot.services import group_questions
+
+    platform, external = parse_group(args.group)
+    channel = ChannelRef(platform, external, "")
+    host = Actor(MemberRef(platform, "qotd-cli", "qotd command line"), is_admin=True)
+    if args.questions_command == "import":
+        try:
+            text = args.file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise QotdError(f"Cannot read {args.file}: {error}") from None
+        kind = file_format(args.file.name)
+    async with open_core(settings, exclusive=False) as core:
+        if args.questions_command == "export":
+            print(await group_questions.export_questions(core, channel, host), end="")
+            return 0
+        report = await group_questions.import_questions(
+            core, channel, host, text, kind, dry_run=args.dry_run
+        )
+    print(report.describe())
     return 0
 
 

@@ -22,6 +22,9 @@ class OutgoingPost:
     timezone: str
     mention: str | None = None
     thread: bool = False
+    # Who suggested the question, for a group's own question that came from a suggestion:
+    # shown as plain text by every front end (escaped, never a mention).
+    credit: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -64,7 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
         "path",
         nargs="?",
         type=Path,
-        help="a pack folder, or a folder of packs (default: all packs)",
+        help="a pack folder, a folder of packs, or a group's questions file (.yaml or .csv, "
+        "as `qotd questions export` writes) (default: all packs)",
     )
     _command(content_commands, "list", "list the packs")
     stats_parser = _command(content_commands, "stats", "counts by difficulty, category and topic")
@@ -88,6 +89,24 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["answers", "streaks", "leaderboard"],
         help="with --format csv: which table to print (default answers)",
     )
+
+    questions = _command(commands, "questions", "import or export a group's own questions")
+    question_commands = questions.add_subparsers(
+        dest="questions_command", required=True, metavar="ACTION"
+    )
+    for action, summary in (
+        ("import", "add every question of a YAML or CSV file to a group, or none"),
+        ("export", "print a group's questions in use as YAML (what import reads)"),
+    ):
+        parser_of = _command(question_commands, action, summary)
+        parser_of.add_argument(
+            "--group", required=True, help="platform:id, such as discord:1234 or slack:T0123"
+        )
+        if action == "import":
+            parser_of.add_argument("file", type=Path, help="a .yaml or .csv file")
+            parser_of.add_argument(
+                "--dry-run", action="store_true", help="check every row and import nothing"
+            )
 
     discord = _command(commands, "discord", "Discord set-up helpers")
     discord_commands = discord.add_subparsers(
@@ -147,6 +166,10 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return _content(args, settings)
     if args.command == "discord":
         return _discord(args, settings)
+    if args.command == "questions":
+        from bot.operations import run_questions
+
+        return asyncio.run(run_questions(args, settings))
     if args.command in ("status", "export"):
         from bot.operations import run_report
 
@@ -197,6 +220,8 @@ def _content(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _validate(path: Path) -> int:
+    if path.is_file():
+        return _validate_questions_file(path)
     folders = (
         [path]
         if (path / "pack.yaml").exists()
@@ -219,6 +244,26 @@ def _validate(path: Path) -> int:
         if not findings:
             print(f"ok   {folder}: {len(pack)} questions")
     return 1 if failed else 0
+
+
+def _validate_questions_file(path: Path) -> int:
+    """A group's questions file, checked as `qotd questions import` checks it."""
+    from bot.config import load_settings
+    from bot.content.records import QuestionsRejected, file_format, parse_questions
+
+    library = load_library(load_settings().content_dir)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise PackError(path, f"cannot read the file ({error})") from None
+    topics = {topic for pack in library for topic in pack.topics}
+    try:
+        questions = parse_questions(text, file_format(path.name), topics)
+    except QuestionsRejected as rejected:
+        print(f"FAIL {path}: {rejected.message}")
+        return 1
+    print(f"ok   {path}: {len(questions)} questions")
+    return 0
 
 
 if __name__ == "__main__":

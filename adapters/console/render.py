@@ -66,6 +66,8 @@ def post(outgoing: OutgoingPost) -> str:
         "",
         f"{how}. Revealed {local_time(outgoing.reveal_at, outgoing.timezone)}.",
     ]
+    if outgoing.credit:
+        lines.insert(1, f"(suggested by {outgoing.credit})")
     if outgoing.mention:
         lines.insert(0, f"[{outgoing.mention}]")
     return "\n".join(lines)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from adapters.console import render
 from adapters.console.chat import PLATFORM, ConsoleChat
+from adapters.console.group_questions import GroupQuestionCommands
 from adapters.console.words import echo, no_words, parse_duration, strip_comment
 from bot import pictures
 from bot.clock import MovableClock
@@ -65,6 +66,7 @@ BARE_COMMANDS = frozenset(
         "next",
         "forget-me",
         "help",
+        "suggestions",
     }
 )
 
@@ -91,6 +93,15 @@ Commands (one per line; `#` at the start or after a space begins a comment, exce
   next                           move the clock to the next post, reveal or reminder
   advance <1d|3h|30m|1w>         move the clock forward, stopping at each post, reveal and reminder
   forget-me                      delete everything stored about the current member
+  suggest <question> | <answer> [| <choices> [| <key points> [| <tags>]]]
+                                 suggest a question; choices `*right -- why; wrong -- why; ...`,
+                                 key points `a; b`, tags `intermediate, concept, evaluation`
+  suggestions                    the suggestions waiting for review (admins)
+  accept <n> [written-only] [field=value ...] | decline <n> [reason]
+                                 fields: prompt, answer, choices, key_points, tags
+  questions list | import <file> [dry-run] | export [file] | edit <id> <field>=<value> ...
+            | retire <id> | source <0|1|N> | review-channel here|off
+                                 the group's own questions; source 1: only them, N: one in N
   help | quit"""
 
 
@@ -138,6 +149,11 @@ class ConsoleSession:
             "forget-me": self._forget,
             "help": self._help,
         }
+        self._commands.update(
+            GroupQuestionCommands(
+                core, CHANNEL, write, lambda: self.member, lambda: self.actor
+            ).handlers()
+        )
 
     @property
     def command_names(self) -> frozenset[str]:

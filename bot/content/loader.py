@@ -120,7 +120,7 @@ def load_pack(folder: Path) -> Pack:
                     spec.id,
                     "topics",
                 )
-            questions.append(_question(manifest.id, spec))
+            questions.append(question_from_spec(manifest.id, spec))
     return Pack(
         id=manifest.id,
         title=manifest.title,
@@ -174,9 +174,10 @@ def _question_id(raw: Any, index: object) -> str:
         return f"#{index}"
 
 
-def _question(pack: str, spec: QuestionSpec) -> Question:
+def question_from_spec(pack: str, spec: QuestionSpec, question_id: str | None = None) -> Question:
+    """The core's question from its pack-file form (stored under `question_id` when given)."""
     return Question(
-        id=spec.id,
+        id=question_id or spec.id,
         pack=pack,
         prompt=spec.prompt,
         answer=spec.answer,

@@ -50,6 +50,10 @@ class Subscription:
     # it; None before the subscription is first saved).
     next_post_at: datetime | None = None
     created_at: datetime | None = None
+    # Where questions come from: 0 the pack only, 1 the group's own questions only, N (2+)
+    # one group question every N posts.
+    group_every: int = 0
+    group_id: int | None = None  # the group's database id (storage fills it in)
 
     def with_changes(self, **changes: object) -> Subscription:
         return replace(self, **changes)  # type: ignore[arg-type]

@@ -36,6 +36,7 @@ from bot.errors import (
 from bot.services.access import require_here
 from bot.services.cards import Review, apply_reviews
 from bot.services.context import Core
+from bot.services.group_packs import find_question
 from bot.storage.answers import AnswerBatchQueries, PostFacts
 from bot.storage.unit_of_work import UnitOfWork
 
@@ -161,6 +162,7 @@ async def _record(
     now = core.clock.now()
     queries = uow.answer_batches
     facts = await queries.post_facts(request.post_id for request in requests)
+    await core.group_packs.load_for(uow, (post.question_id for post in facts.values()))
     outcomes: list[AnswerReceipt | Exception | None] = [None] * len(requests)
     valid: list[tuple[int, AnswerRequest, PostFacts, Question]] = []
     for index, request in enumerate(requests):
@@ -308,7 +310,7 @@ def _check_open(
         raise NoOpenPost()
     if post.status != PostStatus.POSTED or now >= post.reveal_at:
         raise AnswersClosed()
-    question = core.library.pack(post.pack).by_id.get(post.question_id)
+    question = find_question(core.library, core.group_packs, post.pack, post.question_id)
     if question is None:
         raise NoOpenPost()
     if request.choice is not None and not question.has_choices:

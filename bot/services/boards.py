@@ -153,6 +153,7 @@ async def member_stats(
         member_id = await uow.members.find_member(member)
         daily = await uow.answers.member_history(member_id) if member_id else []
         quizzes = await uow.quizzes.member_history(member_id) if member_id else []
+        await core.group_packs.load_for(uow, (question_id for question_id, _, _ in daily))
     streak = None
     if channel is not None:
         try:
@@ -162,7 +163,7 @@ async def member_stats(
     by_topic: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     graded = [(question_id, correct) for question_id, correct, _ in daily if correct is not None]
     for question_id, correct in [*graded, *quizzes]:
-        question = core.library.find(question_id)
+        question = core.library.find(question_id) or core.group_packs.question(question_id)
         for topic in question.topics if question else ():
             by_topic[topic][0] += 1
             by_topic[topic][1] += int(correct)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 import fsrs
@@ -11,6 +11,7 @@ from bot.clock import Clock
 from bot.content.loader import Library
 from bot.domain.answer import AnswerReceipt, AnswerRequest
 from bot.domain.scoring import PointsPolicy
+from bot.services.group_packs import GroupPacks
 from bot.services.pulse import Pulse
 from bot.storage.group_commit import GroupCommit
 from bot.storage.unit_of_work import Storage
@@ -38,3 +39,5 @@ class Core:
     answer_queue: GroupCommit[AnswerRequest, AnswerReceipt]
     # This worker's scheduler pulse (last completed tick), for health checks and status.
     pulse: Pulse
+    # This worker's copies of the groups' own questions.
+    group_packs: GroupPacks = field(default_factory=GroupPacks)

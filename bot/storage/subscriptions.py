@@ -169,6 +169,13 @@ class SubscriptionRepository:
             .values(last_error=error, last_error_at=now if error else None)
         )
 
+    async def set_group_every(self, subscription_id: int, every: int, now: datetime) -> None:
+        await self._connection.execute(
+            update(subscriptions)
+            .where(subscriptions.c.id == subscription_id)
+            .values(group_every=every, updated_at=now)
+        )
+
     async def delete(self, subscription_id: int) -> None:
         await self._connection.execute(
             delete(subscriptions).where(subscriptions.c.id == subscription_id)
@@ -253,6 +260,7 @@ def _values(subscription: Subscription) -> dict[str, Any]:
         "paused": subscription.paused,
         "pause_reason": subscription.pause_reason,
         "admins": ",".join(sorted(subscription.admins)),
+        "group_every": subscription.group_every,
         "active_since": subscription.active_since,
         # Changed settings: the next tick works out the days from the active instant on.
         "next_post_at": subscription.active_since,
@@ -289,4 +297,6 @@ def _subscription(row: Row[Any]) -> Subscription:
         active_since=row.active_since,
         next_post_at=row.next_post_at,
         created_at=row.created_at,
+        group_every=row.group_every,
+        group_id=row.group_id,
     )

@@ -60,6 +60,11 @@ groups = Table(
     Column("platform", String(16), nullable=False),
     Column("external_id", String(64), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
+    # Where new question suggestions are announced to the group's admins (none: nowhere).
+    Column("review_channel_id", String(64)),
+    # Grows with every change to the group's own questions: a worker reloads its copy of
+    # them when the number it holds is behind.
+    Column("questions_version", Integer, nullable=False, default=0, server_default="0"),
     UniqueConstraint("platform", "external_id", name="uq_groups_platform_external_id"),
 )
 
@@ -96,6 +101,9 @@ subscriptions = Table(
     Column("last_error_at", UtcDateTime),
     Column("admins", Text, nullable=False, default=""),
     Column("cycle", Integer, nullable=False, default=0),
+    # Where questions come from: 0 the shipped pack only, 1 the group's own questions only,
+    # N (2 or more) one group question every N posts (the rest from the shipped pack).
+    Column("group_every", Integer, nullable=False, default=0, server_default="0"),
     # Scheduled days before this instant are never posted late: set when the schedule is
     # created or changed and when the subscription resumes.
     Column("active_since", UtcDateTime, nullable=False),
@@ -138,6 +146,43 @@ posts = Table(
     # inserted before anything is sent.
     UniqueConstraint("subscription_id", "local_date", name="uq_posts_subscription_id_local_date"),
     Index("ix_posts_status_reveal_at", "status", "reveal_at"),
+)
+
+# A group's own questions: the same fields as a pack's, kept as the pack file's JSON. The
+# stored `question_id` ("g<group>.<id>") is what posts, answers and cards refer to; a
+# retired question stays so they still can.
+group_questions = Table(
+    "group_questions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("group_id", ForeignKey("groups.id", ondelete="CASCADE"), nullable=False),
+    Column("slug", String(48), nullable=False),
+    Column("question_id", String(64), nullable=False, unique=True),
+    Column("body", Text, nullable=False),
+    Column("credit_name", String(100)),
+    Column("credit_member_id", ForeignKey("members.id", ondelete="SET NULL")),
+    Column("retired_at", UtcDateTime),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    UniqueConstraint("group_id", "slug", name="uq_group_questions_group_id_slug"),
+)
+
+# A member's suggested question, waiting for an admin (or accepted or declined).
+suggestions = Table(
+    "suggestions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("group_id", ForeignKey("groups.id", ondelete="CASCADE"), nullable=False),
+    Column("member_id", ForeignKey("members.id", ondelete="CASCADE"), nullable=False),
+    Column("channel_id", String(64), nullable=False),
+    Column("draft", Text, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("reason", Text),
+    Column("question_id", String(64)),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("decided_at", UtcDateTime),
+    Index("ix_suggestions_group_id_status", "group_id", "status", "id"),
+    Index("ix_suggestions_member_id_created_at", "member_id", "created_at"),
 )
 
 rotation = Table(

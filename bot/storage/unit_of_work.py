@@ -13,6 +13,7 @@ from bot.storage.answers import AnswerBatchQueries, AnswerRepository
 from bot.storage.cards import CardRepository
 from bot.storage.clocks import ClockRepository
 from bot.storage.database import LOCK_NOT_AVAILABLE, QUERY_CANCELED, Database
+from bot.storage.group_questions import GroupQuestionRepository
 from bot.storage.members import MemberRepository
 from bot.storage.posts import PostRepository
 from bot.storage.quizzes import QuizRepository
@@ -32,6 +33,7 @@ class UnitOfWork:
         self.cards = CardRepository(connection)
         self.clocks = ClockRepository(connection)
         self.workers = WorkerRepository(connection)
+        self.group_questions = GroupQuestionRepository(connection)
 
 
 class Storage:

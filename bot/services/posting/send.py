@@ -61,6 +61,7 @@ async def send_claimed(core: Core, chats: Mapping[str, Chat], claimed: Claimed) 
         timezone=subscription.schedule.timezone,
         mention=subscription.mention,
         thread=subscription.thread,
+        credit=core.group_packs.credit(question.id),
     )
     # An earlier attempt may have reached the platform before its worker died: look first.
     found = await _already_sent(core, chat, lease, subscription, outgoing)
