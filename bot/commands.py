@@ -79,40 +79,34 @@ CATALOGUE: tuple[Command, ...] = (
     _admin("unsubscribe", "Admin: remove this channel's schedule"),
     _admin("post-now", "Admin: post today's question now (a test post)"),
     _admin("reveal-now", "Admin: close the open question now and post its answer"),
-    # The group's own questions (on Discord and Slack, `qotd import` / `qotd export` from
-    # the command line stand in for now).
+    # The group's own questions.
     Command(
         "suggest",
         "Suggest a question for the group's admins to review",
         "<question> | <answer> [| <choices> [| <key points> [| <tags>]]]",
-        front_ends=(CONSOLE,),
     ),
     Command(
         "suggestions",
         "Admin: the suggestions waiting for review",
         admin=True,
-        front_ends=(CONSOLE,),
     ),
     Command(
         "accept",
         "Admin: add a suggestion to the group's questions",
         "<n> [written-only] [field=value ...]",
         admin=True,
-        front_ends=(CONSOLE,),
     ),
     Command(
         "decline",
         "Admin: decline a suggestion, telling the member why",
         "<n> [reason]",
         admin=True,
-        front_ends=(CONSOLE,),
     ),
     Command(
         "questions",
         "Admin: the group's own questions: list, import, export, edit, retire, source",
         "list | import <file> [dry-run] | export [file] | edit <id> <field>=<value> | retire <id> | source <0|1|N> | review-channel here|off",
         admin=True,
-        front_ends=(CONSOLE,),
     ),
     _admin(
         "admins",

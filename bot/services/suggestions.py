@@ -132,6 +132,20 @@ async def suggestion_form(
         return _form(await _pending_of(core, uow, channel, suggestion_id))
 
 
+async def edit(
+    core: Core, channel: ChannelRef, actor: Actor, suggestion_id: int, changes: Mapping[str, str]
+) -> QuestionForm:
+    """Save an admin's changes to a waiting suggestion (the Edit form); accepting it is a
+    separate step, which checks the whole question."""
+    _known(changes)
+    async with core.storage.write() as uow:
+        await require_group_admin(uow, channel, actor, "edit suggestions")
+        row = await _pending_of(core, uow, channel, suggestion_id)
+        form = clean_form(_form(row).with_changes(changes))
+        await uow.group_questions.set_draft(row.id, json.dumps(form.as_dict()))
+    return form
+
+
 async def accept(
     core: Core,
     channel: ChannelRef,
@@ -148,9 +162,7 @@ async def accept(
         row = await _pending_of(core, uow, channel, suggestion_id)
         form = _form(row)
         if changes:
-            unknown = [name for name in changes if name not in FIELDS]
-            if unknown:
-                raise QotdError(f"{unknown[0]!r} is not a field (fields: {', '.join(FIELDS)}).")
+            _known(changes)
             form = clean_form(form.with_changes(changes))
             await uow.group_questions.set_draft(row.id, json.dumps(form.as_dict()))
         group_id, _ = await group_and_pack(core, uow, channel)
@@ -216,6 +228,12 @@ async def _pending_of(
     if row.status != "pending":
         raise QotdError(f"Suggestion #{suggestion_id} was {row.status} already.")
     return row
+
+
+def _known(changes: Mapping[str, str]) -> None:
+    unknown = [name for name in changes if name not in FIELDS]
+    if unknown:
+        raise QotdError(f"{unknown[0]!r} is not a field (fields: {', '.join(FIELDS)}).")
 
 
 def _form(row: StoredSuggestion) -> QuestionForm:

@@ -262,3 +262,21 @@ async def test_editing_keeps_what_the_form_does_not_show(core, channel):
         await group_questions.edit_question(
             core, channel, ADMIN, "group-q-1", {"tags": "astrology"}
         )
+
+
+async def test_an_admin_edit_is_saved_and_the_accept_uses_it(core, channel):
+    await subscribe(core, channel)
+    sent = await suggestions.suggest(core, channel, member("ada"), form(choices=CHOICES))
+    saved = await suggestions.edit(
+        core,
+        channel,
+        ADMIN,
+        sent.suggestion_id,
+        {"key_points": "recall", "tags": "beginner, concept, evaluation"},
+    )
+    assert saved.key_points == "recall" and saved.prompt.startswith("Why can a model")
+    assert (await suggestions.suggestion_form(core, channel, ADMIN, sent.suggestion_id)) == saved
+    with pytest.raises(QotdError, match="not a field"):
+        await suggestions.edit(core, channel, ADMIN, sent.suggestion_id, {"colour": "red"})
+    accepted = await suggestions.accept(core, channel, ADMIN, sent.suggestion_id)
+    assert accepted.question.key_points == ("recall",)
