@@ -36,7 +36,6 @@ from bot.errors import (
 from bot.services.access import require_here
 from bot.services.cards import Review, apply_reviews
 from bot.services.context import Core
-from bot.services.group_packs import find_question
 from bot.storage.answers import AnswerBatchQueries, PostFacts
 from bot.storage.unit_of_work import UnitOfWork
 
@@ -310,7 +309,7 @@ def _check_open(
         raise NoOpenPost()
     if post.status != PostStatus.POSTED or now >= post.reveal_at:
         raise AnswersClosed()
-    question = find_question(core.library, core.group_packs, post.pack, post.question_id)
+    question = core.question(post.pack, post.question_id)
     if question is None:
         raise NoOpenPost()
     if request.choice is not None and not question.has_choices:

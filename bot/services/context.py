@@ -10,8 +10,9 @@ import fsrs
 from bot.clock import Clock
 from bot.content.loader import Library
 from bot.domain.answer import AnswerReceipt, AnswerRequest
+from bot.domain.question import Question
 from bot.domain.scoring import PointsPolicy
-from bot.services.group_packs import GroupPacks
+from bot.services.group_packs import GroupPacks, find_question
 from bot.services.pulse import Pulse
 from bot.storage.group_commit import GroupCommit
 from bot.storage.unit_of_work import Storage
@@ -41,3 +42,8 @@ class Core:
     pulse: Pulse
     # This worker's copies of the groups' own questions.
     group_packs: GroupPacks = field(default_factory=GroupPacks)
+
+    def question(self, pack: str, question_id: str) -> Question | None:
+        """The question a post, answer, card or quiz refers to: one of `pack`, or a group's
+        own (whose group was loaded into `group_packs` in this transaction)."""
+        return find_question(self.library, self.group_packs, pack, question_id)

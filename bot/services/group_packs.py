@@ -5,7 +5,7 @@ The shipped packs are read once at start; a group's questions change while the b
 change moves the group's `questions_version`; a worker about to use a group's questions
 reads that one number and reloads only when its copy is behind. A retired question stays in
 the pack (past posts, answers, stats and review cards still find it) but leaves every
-rotation, quiz and new review.
+rotation.
 """
 
 from __future__ import annotations

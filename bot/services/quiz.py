@@ -97,8 +97,9 @@ async def answer_quiz(
             raise QuizNotFound()
         if position is not None and position != quiz.position:
             raise AlreadyAnswered("You already answered that question of the quiz.")
-        pack = core.library.pack(quiz.pack)
-        question = pack.by_id.get(quiz.question_ids[quiz.position])
+        # A review may hold the group's own questions beside the pack's.
+        await core.group_packs.load_for(uow, quiz.question_ids)
+        question = core.question(quiz.pack, quiz.question_ids[quiz.position])
         if question is None:
             raise QuizNotFound()
         correct = question.correct_letter == choice
@@ -110,7 +111,7 @@ async def answer_quiz(
     next_position = quiz.position + 1
     step = None
     if next_position < len(quiz.question_ids):
-        next_question = pack.by_id.get(quiz.question_ids[next_position])
+        next_question = core.question(quiz.pack, quiz.question_ids[next_position])
         if next_question is not None:
             step = QuizStep(
                 quiz.id, next_position, len(quiz.question_ids), next_question, quiz.kind

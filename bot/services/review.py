@@ -64,8 +64,12 @@ async def start_review(
     async with core.storage.read() as uow:
         member_id = await uow.members.find_member(member)
         due = await uow.cards.due(member_id, now, size * 2) if member_id else []
+        # Cards of the group's own questions are reviewed like the pack's.
+        await core.group_packs.load_for(uow, (card.question_id for card in due))
         picked = [
-            card.question_id for card in due if _reviewable(chosen_pack.by_id.get(card.question_id))
+            card.question_id
+            for card in due
+            if _reviewable(core.question(chosen_pack.id, card.question_id))
         ]
         picked = picked[:size]
         known = (
@@ -83,7 +87,9 @@ async def start_review(
     async with core.storage.write() as uow:
         member_id = await uow.members.member_id(member, now)
         quiz_id = await uow.quizzes.create(member_id, chosen_pack.id, picked, now, kind="review")
-    return QuizStep(quiz_id, 0, len(picked), chosen_pack.by_id[picked[0]], "review")
+    first = core.question(chosen_pack.id, picked[0])
+    assert first is not None  # every picked id resolved above
+    return QuizStep(quiz_id, 0, len(picked), first, "review")
 
 
 def _reviewable(question: Question | None) -> bool:

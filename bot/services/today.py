@@ -9,7 +9,6 @@ from bot.domain.post import Post
 from bot.domain.question import Question
 from bot.errors import NoOpenPost, NotSubscribed
 from bot.services.context import Core
-from bot.services.group_packs import find_question
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +36,7 @@ async def today(core: Core, channel: ChannelRef, member: MemberRef | None = None
             if member_id is not None:
                 row = await uow.answers.get(post.id, member_id)
         await core.group_packs.load_for(uow, [post.question_id])
-    question = find_question(core.library, core.group_packs, subscription.pack, post.question_id)
+    question = core.question(subscription.pack, post.question_id)
     if question is None:
         raise NoOpenPost()
     return Today(

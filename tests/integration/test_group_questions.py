@@ -16,7 +16,7 @@ from bot.domain.identity import ChannelRef
 from bot.domain.periods import Period, Scope
 from bot.domain.question_form import QuestionForm
 from bot.errors import PermissionDenied, QotdError
-from bot.services import answers, boards, group_questions, suggestions
+from bot.services import answers, boards, group_questions, quiz, review, suggestions
 from bot.services.access import Actor
 from bot.services.answers import AnswerRequest
 from tests.conftest import member
@@ -280,3 +280,20 @@ async def test_an_admin_edit_is_saved_and_the_accept_uses_it(core, channel):
         await suggestions.edit(core, channel, ADMIN, sent.suggestion_id, {"colour": "red"})
     accepted = await suggestions.accept(core, channel, ADMIN, sent.suggestion_id)
     assert accepted.question.key_points == ("recall",)
+
+
+async def test_a_group_question_missed_comes_back_in_review(core, clock, chat, channel):
+    clock.set(MONDAY)
+    await subscribe(core, channel)
+    await group_questions.import_questions(
+        core, channel, ADMIN, yaml.safe_dump({"questions": [spec(1)]}), "yaml"
+    )
+    await group_questions.set_source(core, channel, ADMIN, 1)
+    await pass_time(core, clock, chat, MONDAY + timedelta(hours=3))
+    post = chat.posts[-1]
+    await answers.submit(core, AnswerRequest(post.post_id, member("bo"), channel, choice="B"))
+    clock.advance(timedelta(days=2))
+    step = await review.start_review(core, member("bo"), count=1)
+    assert step.question.id == post.question.id
+    feedback = await quiz.answer_quiz(core, member("bo"), step.quiz_id, "A")
+    assert feedback.correct is True

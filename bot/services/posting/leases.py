@@ -13,7 +13,7 @@ from bot.domain.question import Question
 from bot.domain.subscription import Subscription
 from bot.ports import SEND_FENCE
 from bot.services.context import Core
-from bot.services.group_packs import find_question, group_of
+from bot.services.group_packs import group_of
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ async def question_or_give_up(
     if group_of(question_id) is not None:
         async with core.storage.read() as uow:
             await core.group_packs.load_for(uow, [question_id])
-    question = find_question(core.library, core.group_packs, subscription.pack, question_id)
+    question = core.question(subscription.pack, question_id)
     if question is None:
         await give_up(
             core, lease, PostStatus.FAILED, f"question {question_id!r} is no longer in the pack"
