@@ -49,6 +49,9 @@ Last line (in this order), each figure's target in brackets:
   synthetic pack); median of 50 [<= 20].
 - rank_p99_ms_monday: as rank_p99_ms_1m on a tie-heavy board (a quarter of the members on
   one points value, as on the first day of a week) [<= 20].
+Printed above the last line only: a tick among 250,000 subscriptions of which 1,000 are due
+posts exactly those 1,000 (the tick must work at that size on both databases), and the idle
+tick that follows.
 A figure that could not be measured is `na`, with the reason on a line above.
 """
 
@@ -151,6 +154,8 @@ class Sizes:
     burst: int = 500
     reminders: int = 10_000
     review_cards: int = 10_000
+    crowd: int = 250_000
+    crowd_due: int = 1_000
 
     def divided(self, factor: int) -> Sizes:
         return replace(
@@ -483,6 +488,36 @@ async def idle(backend: Backend, count: int, key: str, rss_key: str, block: bool
             f"  fresh process, core built and one idle tick: RSS {rss:.1f} MB (peak {peak:.1f} MB)"
         )
     return figures
+
+
+async def crowded(backend: Backend, sizes: Sizes) -> Figures:
+    """A tick among many subscriptions (250,000 in a full run): the few that are due are all
+    posted, the rest are not read. Printed above the last line; no target of its own."""
+    count, due = sizes.crowd, sizes.crowd_due
+    async with backend.fresh("crowd") as database:
+        await asyncio.wait_for(
+            seed_subscriptions(database, count, NINE + timedelta(days=1)), SEED_TIMEOUT_S
+        )
+        async with database.engine.begin() as connection:
+            await connection.execute(
+                text("UPDATE subscriptions SET next_post_at = :nine WHERE id <= :due").bindparams(
+                    bindparam("nine", type_=UtcDateTime())
+                ),
+                {"nine": NINE, "due": due},
+            )
+        core = new_core(database, ManualClock(NINE))
+        chat = BenchChat()
+        started = time.perf_counter()
+        report = await asyncio.wait_for(posting.tick(core, chat.chats), STAGE_TIMEOUT_S)
+        busy_ms = (time.perf_counter() - started) * 1000
+        idle_ms = statistics.median(await timed_ticks(core, chat, IDLE_TICKS))
+    if report.posted != due or chat.sent != due:
+        raise RuntimeError(f"the tick posted {report.posted} and sent {chat.sent} of {due} due")
+    print(
+        f"tick among {count:,} subscriptions: {due:,} due, all posted in {busy_ms:.0f} ms; "
+        f"then an idle tick: median {idle_ms:.2f} ms"
+    )
+    return {}
 
 
 async def child_memory(backend: Backend, name: str) -> tuple[float, float]:
@@ -888,6 +923,7 @@ async def measure_all(
             ("rank_p50_ms_1m", "rank_p99_ms_1m", "rank_p99_ms_monday"),
             lambda: leaderboards(backend, sizes),
         ),
+        ("tick among 250k", (), lambda: crowded(backend, sizes)),
         (
             "fan-out",
             ("fanout_10k_s", "fanout_ratio", "first_post_s"),
