@@ -86,8 +86,14 @@ def downgrade() -> None:
     op.drop_index("ix_suggestions_group_id_status", table_name="suggestions")
     op.drop_table("suggestions")
     op.drop_table("group_questions")
-    with op.batch_alter_table("subscriptions") as batch:
-        batch.drop_column("group_every")
-    with op.batch_alter_table("groups") as batch:
-        batch.drop_column("questions_version")
-        batch.drop_column("review_channel_id")
+    # Dropped in place: batch mode would copy `groups` and `subscriptions`, and dropping the
+    # old copy would cascade to every row that refers to them.
+    for table, column in (
+        ("subscriptions", "group_every"),
+        ("groups", "questions_version"),
+        ("groups", "review_channel_id"),
+    ):
+        if op.get_context().dialect.name == "sqlite":
+            op.execute(f"ALTER TABLE {table} DROP COLUMN {column}")  # SQLite 3.35 and later
+        else:
+            op.drop_column(table, column)

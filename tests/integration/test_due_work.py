@@ -4,16 +4,19 @@ without ever costing a post or making one twice."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 from alembic import command
 from sqlalchemy import Connection, select
 
 from bot.domain.identity import ChannelRef
+from bot.ports import OutgoingPost, OutgoingReveal, SentPost
 from bot.services import posting, subscriptions
 from bot.services.posting import claim
 from bot.storage.database import alembic_config
 from bot.storage.tables import subscriptions as subscriptions_table
+from tests.fakes import RecordingChat
 from tests.integration.helpers import ADMIN, subscribe
 
 BEFORE_NINE = datetime(2026, 3, 2, 7, 30, tzinfo=UTC)  # 08:30 in Berlin
@@ -121,3 +124,41 @@ async def test_a_wave_larger_than_a_page_is_read_page_by_page_and_posted_whole(
     assert sorted(post.channel.channel_id for post in chat.posts) == sorted(
         channel.channel_id for channel in channels(12)
     )
+
+
+class HeldChat(RecordingChat):
+    """Posts to the `held` channel wait until the test lets them go: a wave still going out."""
+
+    def __init__(self, platform_name: str, held: str) -> None:
+        super().__init__(platform_name)
+        self.held = held
+        self.release = asyncio.Event()
+        self.revealed = asyncio.Event()
+
+    async def send_question(self, post: OutgoingPost) -> SentPost:
+        if post.channel.channel_id == self.held:
+            await asyncio.wait_for(self.release.wait(), timeout=30)
+        return await super().send_question(post)
+
+    async def send_reveal(self, reveal: OutgoingReveal) -> None:
+        await super().send_reveal(reveal)
+        self.revealed.set()
+
+
+async def test_a_reveal_falling_due_during_a_long_wave_is_made_meanwhile(core, clock, channel):
+    chat = HeldChat(channel.platform, "slow")
+    clock.set(datetime(2026, 3, 2, 7, 30, tzinfo=UTC))
+    await subscribe(core, channel, "08:00", "UTC", reveal="after 1h")  # revealed at 09:00
+    await subscribe(core, ChannelRef(channel.platform, channel.group_id, "slow"), "08:59", "UTC")
+    clock.set(datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    await posting.tick(core, chat.chats)
+    assert len(chat.posts) == 1 and not chat.reveals
+
+    clock.set(datetime(2026, 3, 2, 8, 59, tzinfo=UTC))
+    beat = asyncio.create_task(posting.tick(core, chat.chats, meanwhile_every=0.01))
+    clock.set(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))  # the reveal falls due mid-wave
+    await asyncio.wait_for(chat.revealed.wait(), timeout=30)
+    assert not beat.done() and [p.channel.channel_id for p in chat.posts] == ["channel-1"]
+    chat.release.set()
+    report = await asyncio.wait_for(beat, 30)
+    assert (report.posted, report.revealed) == (1, 1)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable, Mapping
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -24,13 +26,38 @@ class TickReport:
     nudged: int = 0
 
 
-async def tick(core: Core, chats: Mapping[str, Chat]) -> TickReport:
-    """One scheduler beat: make due reveals, then claim due posts and send them.
+async def tick(
+    core: Core, chats: Mapping[str, Chat], *, meanwhile_every: float | None = None
+) -> TickReport:
+    """One scheduler beat: make due reveals, then claim due posts and send them, then send
+    due reminders.
 
     Reveals go first, so a subscription's answer is out before its next question (a post
-    whose previous answer is not out yet also waits for it in `send_post`).
+    whose previous answer is not out yet also waits for it in `send_post`). Beats do not
+    overlap, so while a long wave of posts is still going out (10,000 channels at Discord's
+    pace take minutes), the reveals and reminders that fall due meanwhile are made every
+    `meanwhile_every` seconds (default: the beat's interval) instead of after the wave.
     """
     revealed = await reveal_due_posts(core, chats)
+    nudged = 0
+    every = core.pulse.interval.total_seconds() if meanwhile_every is None else meanwhile_every
+    wave = asyncio.create_task(_post_wave(core, chats))
+    try:
+        while not (await asyncio.wait({wave}, timeout=every))[0]:
+            revealed += await reveal_due_posts(core, chats)
+            nudged += await send_due_nudges(core, chats)
+    finally:
+        if not wave.done():  # a meanwhile duty failed: the wave stops with the beat
+            wave.cancel()
+            with suppress(asyncio.CancelledError):
+                await wave
+    posted, failed, missed = wave.result()
+    nudged += await send_due_nudges(core, chats)
+    return TickReport(posted=posted, revealed=revealed, missed=missed, failed=failed, nudged=nudged)
+
+
+async def _post_wave(core: Core, chats: Mapping[str, Chat]) -> tuple[int, int, int]:
+    """Claim and send every due post: (posted, failed, missed)."""
     missed = 0
     tried: set[int] = set()
     async with FanOut(core.send_concurrency) as sends:
@@ -45,9 +72,7 @@ async def tick(core: Core, chats: Mapping[str, Chat]) -> TickReport:
         for post in await claimed_posts(core, chats.keys()):
             if post.id not in tried:
                 await sends.add(send_post(core, chats, post))
-    posted, failed = sends.done, sends.failed
-    nudged = await send_due_nudges(core, chats)
-    return TickReport(posted=posted, revealed=revealed, missed=missed, failed=failed, nudged=nudged)
+    return sends.done, sends.failed, missed
 
 
 async def next_wakeup(core: Core, platforms: Iterable[str], after: datetime) -> datetime | None:
