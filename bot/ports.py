@@ -68,6 +68,9 @@ class OutgoingReveal:
     # A reveal too long for one message goes out as several; a retry after a failure part-way
     # starts at the first message not on the platform yet.
     first_part: int = 0
+    # Who suggested the question (see OutgoingPost.credit): a post redrawn at its reveal
+    # keeps the line.
+    credit: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

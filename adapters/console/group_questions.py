@@ -7,14 +7,14 @@ One-line forms: the fields of a suggestion are separated by `|`, the lines insid
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from adapters.console.words import echo
 from bot.content.records import file_format
+from bot.domain.form_words import accept_words, decline_words, field_changes, one_line_form
 from bot.domain.identity import ChannelRef, MemberRef
-from bot.domain.question_form import FIELDS, QuestionForm
+from bot.domain.question_form import FIELDS
 from bot.errors import QotdError
 from bot.services import group_questions, suggestions
 from bot.services.access import Actor
@@ -26,41 +26,12 @@ SUGGEST_USAGE = (
     "  choices: `*right -- why; wrong -- why; ...` (four, * marks the correct one)\n"
     "  key points: `first; second`   tags: `intermediate, concept, evaluation`"
 )
+ACCEPT_USAGE = "Usage: accept <n> [written-only] [field=value ...]"
+DECLINE_USAGE = "Usage: decline <n> [reason]"
 QUESTIONS_USAGE = (
     "Usage: questions list | import <file.yaml|file.csv> [dry-run] | export [file] | "
     "edit <id> <field>=<value> ... | retire <id> | source <0|1|N> | review-channel here|off"
 )
-_EDIT = re.compile(rf"\b({'|'.join(FIELDS)})=")
-
-
-def one_line_form(text: str) -> QuestionForm:
-    parts = [part.strip() for part in text.split("|")]
-    if len(parts) < 2 or len(parts) > len(FIELDS):
-        raise QotdError(SUGGEST_USAGE)
-    values = dict(zip(FIELDS, parts, strict=False))
-    for listed in ("choices", "key_points"):
-        if listed in values:
-            values[listed] = "\n".join(item.strip() for item in values[listed].split(";"))
-    return QuestionForm.from_dict(values)
-
-
-def field_changes(text: str) -> dict[str, str]:
-    """`key_points=a; b tags=beginner, concept` -> each field's new form text."""
-    found = list(_EDIT.finditer(text))
-    if text.strip() and (not found or text[: found[0].start()].strip()):
-        raise QotdError(f"Changes are <field>=<value>, the fields: {', '.join(FIELDS)}.")
-    changes: dict[str, str] = {}
-    if not found:
-        return changes
-    for match, after in zip(found, [*found[1:], None], strict=True):
-        value = text[match.end() : after.start() if after else len(text)].strip()
-        name = match.group(1)
-        changes[name] = (
-            "\n".join(v.strip() for v in value.split(";"))
-            if name in ("choices", "key_points")
-            else value
-        )
-    return changes
 
 
 class GroupQuestionCommands:
@@ -88,9 +59,8 @@ class GroupQuestionCommands:
         }
 
     async def suggest(self, args: str) -> None:
-        sent = await suggestions.suggest(
-            self.core, self.channel, self.member(), one_line_form(args)
-        )
+        form = one_line_form(args, SUGGEST_USAGE)
+        sent = await suggestions.suggest(self.core, self.channel, self.member(), form)
         self.write(sent.next_steps)
         if sent.review_channel is not None:
             self.write(
@@ -112,26 +82,21 @@ class GroupQuestionCommands:
         self.write("`accept <n> [written-only] [field=value ...]` or `decline <n> [reason]`.")
 
     async def accept(self, args: str) -> None:
-        number, _, rest = args.partition(" ")
-        written_only = rest.strip().startswith("written-only")
-        if written_only:
-            rest = rest.strip().removeprefix("written-only")
+        decision = accept_words(args, ACCEPT_USAGE)
         accepted = await suggestions.accept(
             self.core,
             self.channel,
             self.actor(),
-            _number(number),
-            changes=field_changes(rest),
-            written_only=written_only,
+            decision.number,
+            changes=decision.changes,
+            written_only=decision.written_only,
         )
         self.write(f"Accepted: the group's question {accepted.question.id!r} is in its questions.")
         self._private(accepted.notice)
 
     async def decline(self, args: str) -> None:
-        number, _, reason = args.partition(" ")
-        notice = await suggestions.decline(
-            self.core, self.channel, self.actor(), _number(number), reason
-        )
+        number, reason = decline_words(args, DECLINE_USAGE)
+        notice = await suggestions.decline(self.core, self.channel, self.actor(), number, reason)
         self.write("Declined.")
         self._private(notice)
 

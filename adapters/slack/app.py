@@ -38,6 +38,7 @@ from adapters.slack.identity import (
 )
 from adapters.slack.invocation import Invocation
 from adapters.slack.replies import text as as_message
+from adapters.slack.suggestion_listeners import SuggestionListeners
 from adapters.slack.write_form import WriteForm
 from bot.errors import StaleButton
 from bot.ports import Chat, send_still_ours
@@ -117,6 +118,7 @@ class SlackBolt:
         self.cards = CardFiles()
         self._event_handlers = EventHandlers(core, self.cards)
         self.write_form = WriteForm(core, self._keep)
+        self.suggestions = SuggestionListeners(core, self._track, self._keep)
         self._register()
 
     def _register(self) -> None:
@@ -128,6 +130,7 @@ class SlackBolt:
         app.action(ids.QUIZ)(self._on_quiz)
         app.action(ids.QUIZ_STOP)(self._on_quiz_stop)
         app.action(ids.RATE)(self._on_rate)
+        self.suggestions.register(app)
         app.action(ids.STALE)(self._on_stale)  # after the others: Bolt runs the first match
         app.view(ids.WRITE_VIEW)(self._on_write_view)
         app.view(ids.SCHEDULE_VIEW)(self._on_schedule_view)

@@ -115,6 +115,8 @@ def question_post(post: OutgoingPost) -> Message:
         header(f"Question of the day · Day {post.day_number}"),
         context(describe(question)),
     ]
+    if post.credit:
+        blocks.append(credit_line(post.credit))
     mention = subteam_mention(post.mention)
     if mention:
         blocks.insert(0, SectionBlock(text=MarkdownTextObject(text=mention)))
@@ -133,6 +135,11 @@ def question_post(post: OutgoingPost) -> Message:
     return Message(text, _fit(blocks), ids.metadata(ids.POST_EVENT, post.post_id))
 
 
+def credit_line(name: str) -> Block:
+    """Who suggested a group's own question: their name as text, never a mention."""
+    return context(f"Suggested by {escape(trim(name, 100))}")
+
+
 def summary(results: Results) -> str:
     """`3 answered · 67% correct · fastest correct: Ada` (names escaped)."""
     return " · ".join(results.facts(escape))
@@ -147,6 +154,8 @@ def closed_post(reveal: OutgoingReveal) -> Message:
         *question_body(question, mark_correct=True),
         context(f"Answers are closed: {summary(reveal.results)}. The answer is in the thread."),
     ]
+    if reveal.credit:
+        blocks.insert(2, credit_line(reveal.credit))
     return Message(f"Question of the day · Day {reveal.day_number} (closed)", _fit(blocks))
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from adapters.slack import arguments, replies, schedule, study
+from adapters.slack import arguments, group_questions, replies, schedule, study, suggestions
 from adapters.slack.blocks import Message
 from adapters.slack.identity import mentioned_members
 from adapters.slack.ids import ViewContext
@@ -34,7 +34,12 @@ HELP = """\
 • `/qotd schedule` opens a form; or `/qotd schedule 09:00 Europe/Berlin mon-fri [reveal after 8h] [topics a,b] [difficulty beginner] [thread] [mention @group]`
 • `/qotd status` · `pause` · `resume` · `skip` · `queue <question-id>` · `unsubscribe`
 • `/qotd post-now`: post today's question now · `/qotd reveal-now`: close the open question and post its answer now
-• `/qotd admins @a @b`: members who may run admin commands in this channel (workspace admins only)"""
+• `/qotd admins @a @b`: members who may run admin commands in this channel (workspace admins only)
+*The group's own questions*
+• `/qotd suggest`: suggest a question for the group (a form opens); the admins review it
+• `/qotd suggestions` (admins): the waiting suggestions, with Accept, Edit and Decline buttons
+• `/qotd accept <n> [written-only] [field=value ...]` · `/qotd decline <n> [reason]` (admins): the member is told privately
+• `/qotd questions list | export | edit <id> | retire <id> | source <0|1|N> | review-channel here|off | import` (admins): `source 1` asks only the group's questions, `source 3` one in three"""
 
 
 async def run(invocation: Invocation, text: str) -> Message | None:
@@ -222,4 +227,9 @@ HANDLERS: dict[str, Handler] = {
     "rate": study.rate,
     "remind": study.remind,
     "forget-me": _forget,
+    "suggest": suggestions.suggest,
+    "suggestions": suggestions.queue,
+    "accept": suggestions.accept_command,
+    "decline": suggestions.decline_command,
+    "questions": group_questions.questions,
 }

@@ -21,9 +21,18 @@ WRITE = action_ids.WRITE.pattern
 QUIZ = action_ids.QUIZ.pattern
 QUIZ_STOP = action_ids.QUIZ_STOP.pattern
 RATE = action_ids.RATE.pattern
+# A suggestion's Accept / Accept as written-answer only / Edit / Decline. Slack's own format
+# for now: Discord reads its buttons its own way until the format moves to bot/domain.
+SUGGESTION = action_ids.ActionId(
+    "qotd:suggestion:{verb}:{number}", verb="accept|written|edit|decline", number=r"\d{1,18}"
+)
 STALE = re.compile(f"^{action_ids.PREFIX}")
 WRITE_VIEW = "qotd:write-view"
 SCHEDULE_VIEW = "qotd:schedule-view"
+SUGGEST_VIEW = "qotd:suggest-view"
+SUGGESTION_EDIT_VIEW = "qotd:suggestion-edit-view"
+DECLINE_VIEW = "qotd:decline-view"
+QUESTION_EDIT_VIEW = "qotd:question-edit-view"
 WRITE_BLOCK = "answer"
 WRITE_INPUT = "text"
 
@@ -50,6 +59,11 @@ def rate(post_id: int, rating: str) -> str:
     return _checked(action_ids.RATE.build(post=post_id, rating=rating))
 
 
+def suggestion(verb: str, number: int) -> str:
+    """A suggestion's button: the action and the suggestion's number, nothing else."""
+    return _checked(SUGGESTION.build(verb=verb, number=number))
+
+
 def _kind(kind: str) -> str:
     return "review" if kind == "review" else "quiz"
 
@@ -66,9 +80,14 @@ class ViewContext:
     team_id: str
     channel_id: str
     post_id: int | None = None
+    # What else the form is about: a suggestion's number, a group question's id.
+    target: str | None = None
 
     def dump(self) -> str:
-        text = json.dumps({"t": self.team_id, "c": self.channel_id, "p": self.post_id})
+        data: dict[str, object] = {"t": self.team_id, "c": self.channel_id, "p": self.post_id}
+        if self.target is not None:
+            data["s"] = self.target
+        text = json.dumps(data)
         assert len(text) <= limits.PRIVATE_METADATA
         return text
 
@@ -79,7 +98,10 @@ class ViewContext:
             post_id = data.get("p")
             if post_id is not None and not (type(post_id) is int and is_row_id(post_id)):
                 raise ValueError(post_id)
-            return cls(str(data["t"]), str(data["c"]), post_id)
+            target = data.get("s")
+            if target is not None and not isinstance(target, str):
+                raise ValueError(target)
+            return cls(str(data["t"]), str(data["c"]), post_id, target)
         except (ValueError, KeyError, TypeError, AttributeError):
             raise QotdError("This form is out of date: open it again.") from None
 

@@ -36,6 +36,11 @@ QUEUE_PAGE = 10
 MAX_REASON = 500
 
 
+class NeedsChoices(QotdError):
+    """The suggestion has no choices and is not behavioral: only the admin can settle it,
+    by adding choices or accepting it as written-answer only."""
+
+
 @dataclass(frozen=True, slots=True)
 class Notice:
     """A private message for one member (the front end sends it as a DM or ephemeral)."""
@@ -169,7 +174,7 @@ async def accept(
         slug = new_slug(await uow.group_questions.slugs(group_id), f"suggestion-{row.id}")
         spec = checked_spec(fields_of(core, form, slug), core)
         if not spec.choices and spec.category is not Category.BEHAVIORAL and not written_only:
-            raise QotdError(
+            raise NeedsChoices(
                 "choices: the question has no choices and is not behavioral. Add four choices "
                 "(edit), or accept it as written-answer only."
             )

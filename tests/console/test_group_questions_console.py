@@ -75,8 +75,8 @@ async def test_export_then_import_into_a_file_round_trip(console: Console, tmp_p
     ("line", "error"),
     [
         ("suggest only a prompt", "Usage: suggest"),
-        ("accept x", "is not a number"),
-        ("accept 1 colour=red", "Changes are <field>=<value>"),
+        ("accept x", "not a suggestion number"),
+        ("accept 1 colour=red", "Changes are written field=value"),
         ("questions import /no/such/file.yaml", "Cannot read"),
         ("questions import notes.txt", "neither a .yaml nor a .csv"),
         ("questions source -1", "Use 0"),

@@ -4,6 +4,7 @@ modal submissions and Events API callbacks (all payload builders live here)."""
 from __future__ import annotations
 
 import json
+import re
 import time
 from itertools import count
 from typing import Any
@@ -21,8 +22,9 @@ _ids = count(1)
 
 
 def user_id(name: str) -> str:
-    """A stable Slack-looking user id for a test member: alice -> UALICE."""
-    return "U" + name.upper().replace("-", "")
+    """A stable Slack-looking user id for a test member: alice -> UALICE, and a display name
+    such as `Ada @everyone` -> UADAEVERYONE."""
+    return "U" + re.sub(r"[^A-Z0-9]", "", name.upper())
 
 
 def signed_headers(

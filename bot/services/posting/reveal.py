@@ -60,6 +60,7 @@ async def reveal_post(core: Core, chats: Mapping[str, Chat], post: Post) -> bool
         message_ref=post.message_ref,
         thread_ref=post.thread_ref,
         results=Results(answered, picked, correct, fastest, written),
+        credit=core.group_packs.credit(question.id),
     )
     chat = chats[subscription.channel.platform]
     try:
