@@ -19,6 +19,7 @@ from bot.errors import QotdError
 from bot.services import group_questions, suggestions
 from bot.services.access import Actor
 from bot.services.context import Core
+from bot.services.group_packs import local_id
 from bot.services.suggestions import Notice
 
 SUGGEST_USAGE = (
@@ -91,7 +92,8 @@ class GroupQuestionCommands:
             changes=decision.changes,
             written_only=decision.written_only,
         )
-        self.write(f"Accepted: the group's question {accepted.question.id!r} is in its questions.")
+        slug = local_id(accepted.question.id)
+        self.write(f"Accepted: it is the group's question {slug!r} now.")
         self._private(accepted.notice)
 
     async def decline(self, args: str) -> None:

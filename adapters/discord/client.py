@@ -9,22 +9,41 @@ with one line naming the setting to fix (never the token).
 from __future__ import annotations
 
 import logging
+import re
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import discord
 
+from adapters.discord import group_questions, suggestions
 from adapters.discord.chat import DiscordChat
 from adapters.discord.commands import QotdTree, build_group
 from adapters.discord.components import DYNAMIC_ITEMS, submit_written
 from adapters.discord.context import PLATFORM, Services
-from adapters.discord.errors import report
+from adapters.discord.errors import guarded, report
 from adapters.discord.markers import WRITTEN, is_stale_button
 from adapters.discord.rating import RateButton
 from bot.config import Settings
+from bot.domain.action_ids import ActionId
 from bot.errors import QotdError, StaleButton
 from bot.services.context import Core
 
 log = logging.getLogger(__name__)
+
+FormHandler = Callable[[discord.Interaction, re.Match[str]], Awaitable[None]]
+# The question forms (suggest, edit, decline), routed by their custom_id like the written
+# answer, so a form opened before a restart is saved after it.
+FORMS: tuple[tuple[ActionId, FormHandler], ...] = (*suggestions.FORMS, *group_questions.FORMS)
+
+
+def _form(custom_id: str) -> tuple[FormHandler, re.Match[str]] | None:
+    """The handler of a question form's id, and what the id carries."""
+    for ids, handler in FORMS:
+        found = ids.match(custom_id)
+        if found is not None:
+            return handler, found
+    return None
+
 
 TOKEN_REJECTED = (
     "Discord rejected the bot token (401 Unauthorized): set QOTD_DISCORD_TOKEN to the bot's "
@@ -54,7 +73,7 @@ class QotdClient(discord.Client):
 
     async def setup_hook(self) -> None:
         """Register buttons and commands before the gateway connects, then sync commands."""
-        self.add_dynamic_items(*DYNAMIC_ITEMS, RateButton)
+        self.add_dynamic_items(*DYNAMIC_ITEMS, RateButton, suggestions.SuggestionButton)
         self.tree.add_command(build_group())
         await self.sync_commands()
 
@@ -70,14 +89,18 @@ class QotdClient(discord.Client):
             log.info("synced %d commands globally", len(synced))
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
-        """Route written-answer modals by their custom_id, so they survive a restart too; a
-        `qotd:` button or modal id no handler takes (old, forged, an id past 64 bits) gets a
-        clear private reply instead of Discord's "interaction failed"."""
+        """Route written-answer modals and the question forms by their custom_id, so they
+        survive a restart too; a `qotd:` button or modal id no handler takes (old, forged, an
+        id past 64 bits) gets a clear private reply instead of Discord's "interaction
+        failed"."""
         custom_id = str(dict(interaction.data or {}).get("custom_id", ""))
         if interaction.type is discord.InteractionType.modal_submit:
             match = WRITTEN.match(custom_id)
             if match is not None:
                 await submit_written(interaction, int(match["post"]))
+            elif (routed := _form(custom_id)) is not None:
+                handler, found = routed
+                await guarded(interaction, lambda: handler(interaction, found))
             elif custom_id.startswith("qotd:"):
                 await report(interaction, StaleButton())
         elif interaction.type is discord.InteractionType.component and is_stale_button(custom_id):

@@ -10,7 +10,14 @@ from __future__ import annotations
 import discord
 from discord import app_commands
 
-from adapters.discord import admin_commands, channel_admins, member_commands, practice_commands
+from adapters.discord import (
+    admin_commands,
+    channel_admins,
+    group_questions,
+    member_commands,
+    practice_commands,
+    suggestions,
+)
 from adapters.discord.errors import report
 from bot.commands import summary
 
@@ -39,6 +46,8 @@ def build_group() -> app_commands.Group:
         *channel_admins.COMMANDS,
         *member_commands.COMMANDS,
         *practice_commands.COMMANDS,
+        *suggestions.COMMANDS,
+        *group_questions.COMMANDS,
     )
     for name, callback in commands:
         group.add_command(

@@ -127,12 +127,13 @@ class WrittenAnswerModal(discord.ui.Modal):
         )
 
 
-def _text_inputs(components: list[Mapping[str, Any]]) -> Iterator[Mapping[str, Any]]:
+def text_inputs(components: list[Mapping[str, Any]]) -> Iterator[Mapping[str, Any]]:
+    """Every text input of a submitted modal, inside action rows or labels."""
     for component in components:
         if component.get("type") == 1:
-            yield from _text_inputs(component.get("components", []))
+            yield from text_inputs(component.get("components", []))
         elif component.get("type") == 18 and "component" in component:
-            yield from _text_inputs([component["component"]])
+            yield from text_inputs([component["component"]])
         elif component.get("type") == 4:
             yield component
 
@@ -146,7 +147,7 @@ async def submit_written(interaction: discord.Interaction, post_id: int) -> None
         text = next(
             (
                 str(item.get("value") or "")
-                for item in _text_inputs(list(data.get("components", [])))
+                for item in text_inputs(list(data.get("components", [])))
                 if item.get("custom_id") == ANSWER_FIELD
             ),
             "",

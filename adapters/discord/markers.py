@@ -30,6 +30,13 @@ MAX_NONCE = 25  # Discord's limit on a nonce's length
 # written-answer modal's id is Discord's own.
 WRITTEN = ActionId("qotd:written:{post}", post=r"\d{1,18}")
 
+# The forms of the group's own questions carry only the suggestion's number or the
+# question's id: the group always comes from the interaction.
+SUGGEST_FORM = ActionId("qotd:suggest")
+SUGGESTION_EDIT_FORM = ActionId("qotd:suggestion-edit:{suggestion}", suggestion=r"\d{1,18}")
+DECLINE_FORM = ActionId("qotd:suggestion-decline:{suggestion}", suggestion=r"\d{1,18}")
+QUESTION_EDIT_FORM = ActionId("qotd:question-edit:{slug}", slug=r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
 
 def is_stale_button(custom_id: str) -> bool:
     """A `qotd:` button id no handler takes: an old format, a forged or out-of-range id."""

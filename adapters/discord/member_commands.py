@@ -162,6 +162,7 @@ HELP = """\
 `/qotd stats` your numbers and progress card · `/qotd topics` · `/qotd forget-me`
 `/qotd quiz` a private practice quiz · `/qotd review [count]` your due questions (spaced repetition)
 `/qotd remind time:08:00 [timezone]` a daily private reminder · `/qotd remind time:off` stops it
+`/qotd suggest` suggest a question for the group (a form; the admins review it)
 `/qotd help` this list
 Answer the daily post with its buttons: a letter for the quick check, or **Write an answer**.
 After the reveal, rate your written answer with **Again / Hard / Good / Easy**.
@@ -169,7 +170,9 @@ After the reveal, rate your written answer with **Again / Hard / Good / Easy**.
 `/qotd schedule` · `/qotd status` · `/qotd pause` · `/qotd resume` · `/qotd skip`
 `/qotd queue` · `/qotd post-now` · `/qotd reveal-now` · `/qotd unsubscribe`
 `/qotd schedule` changes only the options given; the others keep their values.
-`/qotd admins` lists, adds or removes members who may run these without Manage Server."""
+`/qotd admins` lists, adds or removes members who may run these without Manage Server.
+`/qotd suggestions` the waiting suggestions · `/qotd accept` · `/qotd decline`
+`/qotd questions` the group's own questions: list, import, export, edit, retire, source"""
 
 
 async def help_command(interaction: discord.Interaction) -> None:

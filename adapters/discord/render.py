@@ -25,6 +25,7 @@ REVEAL_TITLE = "Answer"
 WRITTEN_TITLE = "Written answers"
 SOLUTION_TITLE = "Solution"
 HOW_TO_ANSWER = "Pick a letter for the quick check, or write an answer. Your feedback is private."
+CREDIT_NAME = 100  # the core keeps at most this much of a suggester's name
 HOW_TO_RATE = "Wrote an answer? Rate it against this one: the buttons schedule its review."
 
 
@@ -62,12 +63,20 @@ def _meta_fields(embed: discord.Embed, question: Question) -> None:
     )
 
 
+def credit_line(name: str) -> str:
+    """`Suggested by Ada`: the member who suggested a group's own question."""
+    return f"Suggested by {limits.escape(limits.clip(name, CREDIT_NAME))}"
+
+
 def post_embed(post: OutgoingPost) -> discord.Embed:
     """The daily question as members first see it."""
     question = post.question
     reveal = discord.utils.format_dt(post.reveal_at, "F")
     relative = discord.utils.format_dt(post.reveal_at, "R")
     when = f"\n\nRevealed {reveal} ({relative})."
+    if post.credit:
+        # A member's display name: escaped, so it reads as typed and never pings or formats.
+        when = f"\n\n{credit_line(post.credit)}{when}"
     embed = discord.Embed(
         title=f"{POST_TITLE} · Day {post.day_number}",
         description=question_text(question, limits.EMBED_DESCRIPTION - len(when)) + when,
@@ -81,9 +90,10 @@ def post_embed(post: OutgoingPost) -> discord.Embed:
 def closed_embed(reveal: OutgoingReveal) -> discord.Embed:
     """The original post once its answer is out: same question, marked closed."""
     question = reveal.question
+    credit = f"\n\n{credit_line(reveal.credit)}" if reveal.credit else ""
     embed = discord.Embed(
         title=f"{POST_TITLE} · Day {reveal.day_number} · closed",
-        description=question_text(question),
+        description=question_text(question, limits.EMBED_DESCRIPTION - len(credit)) + credit,
         colour=CLOSED_COLOUR,
     )
     _meta_fields(embed, question)

@@ -21,11 +21,7 @@ WRITE = action_ids.WRITE.pattern
 QUIZ = action_ids.QUIZ.pattern
 QUIZ_STOP = action_ids.QUIZ_STOP.pattern
 RATE = action_ids.RATE.pattern
-# A suggestion's Accept / Accept as written-answer only / Edit / Decline. Slack's own format
-# for now: Discord reads its buttons its own way until the format moves to bot/domain.
-SUGGESTION = action_ids.ActionId(
-    "qotd:suggestion:{verb}:{number}", verb="accept|written|edit|decline", number=r"\d{1,18}"
-)
+SUGGESTION = action_ids.SUGGESTION
 STALE = re.compile(f"^{action_ids.PREFIX}")
 WRITE_VIEW = "qotd:write-view"
 SCHEDULE_VIEW = "qotd:schedule-view"

@@ -24,6 +24,7 @@ from bot.errors import QotdError
 from bot.services import suggestions
 from bot.services.access import Actor
 from bot.services.context import Core
+from bot.services.group_packs import local_id
 from bot.services.suggestions import Notice
 
 SUGGEST_USAGE = (
@@ -127,7 +128,7 @@ async def accept(
     except suggestions.NeedsChoices as error:
         return suggestion_blocks.refused(number, error.message, needs_choices=True)
     told = await tell(client, accepted.notice)
-    slug = accepted.question.id.partition(".")[2] or accepted.question.id  # `g<group>.<slug>`
+    slug = local_id(accepted.question.id)
     summary = f"Accepted suggestion #{number}: it is the group's question `{escape(slug)}` now."
     return suggestion_blocks.notice_reply(summary, accepted.notice.member.name, told)
 

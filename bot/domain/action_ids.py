@@ -50,7 +50,13 @@ QUIZ = ActionId(
 )
 QUIZ_STOP = ActionId("qotd:{kind}-stop:{quiz}", kind="quiz|review", quiz=_ROW_ID)
 RATE = ActionId("qotd:rate:{post}:{rating}", post=_ROW_ID, rating="|".join(RATINGS))
-BUTTONS = (ANSWER, WRITE, QUIZ, QUIZ_STOP, RATE)
+# A suggestion's Accept / Accept as written-answer only / Edit / Decline: only the number
+# travels; the group always comes from where the click came from.
+SUGGESTION_VERBS = ("accept", "written", "edit", "decline")
+SUGGESTION = ActionId(
+    "qotd:suggestion:{verb}:{number}", verb="|".join(SUGGESTION_VERBS), number=_ROW_ID
+)
+BUTTONS = (ANSWER, WRITE, QUIZ, QUIZ_STOP, RATE, SUGGESTION)
 
 
 def is_stale(action_id: str) -> bool:

@@ -36,6 +36,13 @@ def group_of(question_id: str) -> int | None:
     return int(head[1:])
 
 
+def local_id(question_id: str) -> str:
+    """The id an admin types for a group's question (`g12.my-question` -> `my-question`);
+    a shipped question's id as it is."""
+    group_id = group_of(question_id)
+    return question_id if group_id is None else question_id.removeprefix(stored_id(group_id, ""))
+
+
 def pack_id(group_id: int) -> str:
     return f"group-{group_id}"
 

@@ -105,6 +105,8 @@ class FakeDiscord(InteractionRoutes):
         self._recent: deque[float] = deque()
         self._ids = itertools.count(1_100_000_000_000_000_000)
         self._runner: web.AppRunner | None = None
+        self._root = ""
+        self.downloads: list[int] = []  # attachment ids fetched from the CDN
 
     def next_id(self) -> int:
         return next(self._ids)
@@ -112,12 +114,14 @@ class FakeDiscord(InteractionRoutes):
     async def start(self) -> str:
         app = web.Application()
         app.router.add_route("*", "/api/v10/{path:.*}", self._handle)
+        app.router.add_get("/cdn/attachments/{id}/{filename}", self._cdn)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
         port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        return f"http://127.0.0.1:{port}/api/v10"
+        self._root = f"http://127.0.0.1:{port}"
+        return f"{self._root}/api/v10"
 
     async def close(self) -> None:
         if self._runner is not None:
@@ -143,6 +147,29 @@ class FakeDiscord(InteractionRoutes):
     def forget_nonces(self) -> None:
         """Let Discord's few minutes of nonce memory pass: a repeat creates a new message."""
         self.nonces.clear()
+
+    def member_upload(self, filename: str, data: bytes) -> dict[str, Any]:
+        """A file a member attached to a command: the attachment object Discord resolves the
+        option to, its URL served by the fake's CDN."""
+        attachment_id = self.next_id()
+        self.files[attachment_id] = data
+        url = f"{self._root}/cdn/attachments/{attachment_id}/{filename}"
+        return {
+            "id": str(attachment_id),
+            "filename": filename,
+            "size": len(data),
+            "url": url,
+            "proxy_url": url,
+            "content_type": "text/plain; charset=utf-8",
+        }
+
+    async def _cdn(self, request: web.Request) -> web.Response:
+        """An attachment's bytes, as Discord's CDN serves them (no token needed)."""
+        attachment_id = int(request.match_info["id"])
+        if attachment_id not in self.files:
+            return web.Response(status=404)
+        self.downloads.append(attachment_id)
+        return web.Response(body=self.files[attachment_id])
 
     def channel_messages(self, channel_id: int) -> list[dict[str, Any]]:
         return [m for m in self.created if int(m["channel_id"]) == channel_id]

@@ -130,8 +130,12 @@ def modal_problems(data: dict[str, Any]) -> list[str]:
         for item in inputs:
             if item.get("type") != 4:
                 continue
-            if (item.get("max_length") or 4000) > 4000:
+            longest = item.get("max_length") or 4000
+            if longest > 4000:
                 problems.append(f"text input max_length {item['max_length']} (max 4000)")
+            value = item.get("value") or ""
+            if len(value) > min(longest, 4000):
+                problems.append(f"text input value has {len(value)} characters (max {longest})")
             if len(item.get("placeholder") or "") > 100:
                 problems.append("text input placeholder over 100 characters")
             if len(item.get("label") or "") > 45:

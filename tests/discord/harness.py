@@ -57,6 +57,12 @@ def text_of(message: dict[str, Any]) -> str:
     return "\n".join(part for part in parts if part)
 
 
+def modal_text(modal: dict[str, Any]) -> str:
+    """A form as a member reads it: its title, then each field's label."""
+    labels = [row.get("label") or "" for row in modal.get("components") or []]
+    return "\n".join([modal.get("title") or "", *labels])
+
+
 def custom_ids(message: dict[str, Any]) -> list[str]:
     return [
         child["custom_id"]
@@ -77,7 +83,20 @@ class Reply:
 
     @property
     def text(self) -> str:
-        return "\n".join(text_of(message) for message in self.messages)
+        """The replies' text; a form Discord opened reads as its title and labels."""
+        shown = [text_of(message) for message in self.messages]
+        if self.state.modal is not None:
+            shown.append(modal_text(self.state.modal))
+        return "\n".join(shown)
+
+    @property
+    def form(self) -> dict[str, str]:
+        """The opened form's text inputs and what they are prefilled with, by custom_id."""
+        assert self.state.modal is not None, self.text
+        return {
+            field["custom_id"]: field.get("value") or ""
+            for field in (row["component"] for row in self.state.modal["components"])
+        }
 
     @property
     def last(self) -> dict[str, Any]:
@@ -158,9 +177,28 @@ class DiscordBot:
         assert reply.state.choices is not None
         return reply.state.choices
 
-    async def click(self, message: dict[str, Any], custom_id: str, who: str) -> Reply:
+    async def click(
+        self, message: dict[str, Any], custom_id: str, who: str, admin: bool = False
+    ) -> Reply:
         assert custom_id in custom_ids(message), (custom_id, custom_ids(message))
-        return await self.send(payloads.click(message, custom_id, who))
+        permissions = payloads.ADMIN if admin else payloads.MEMBER
+        return await self.send(payloads.click(message, custom_id, who, permissions))
+
+    async def submit(
+        self, opened: Reply, values: dict[str, str], who: str, admin: bool = False
+    ) -> Reply:
+        """Submit the form `opened` showed, with `values` typed into its fields."""
+        assert opened.state.modal is not None, opened.text
+        permissions = payloads.ADMIN if admin else payloads.MEMBER
+        return await self.send(
+            payloads.modal_submit(
+                opened.state.modal["custom_id"],
+                values,
+                who,
+                opened.state.channel_id,
+                permissions=permissions,
+            )
+        )
 
     async def write(self, message: dict[str, Any], who: str, text: str) -> Reply:
         """Click "Write an answer", then submit the modal Discord showed."""

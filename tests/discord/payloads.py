@@ -32,6 +32,13 @@ class User:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """An attachment option's value: the attachment object (see FakeDiscord.member_upload)."""
+
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
 class Role:
     id: int
     name: str
@@ -46,7 +53,9 @@ def user(name: str) -> dict[str, Any]:
         "id": str(user_id(name)),
         "username": name,
         "discriminator": "0",
-        "global_name": name.title(),
+        # A plain test name reads capitalised (`alice` is Alice); a name with capitals or
+        # spaces is a display name as a member chose it (`Ada @everyone`).
+        "global_name": name.title() if name == name.lower() else name,
         "avatar": None,
     }
 
@@ -173,6 +182,9 @@ def _option(name: str, value: Any, resolved: dict[str, Any]) -> dict[str, Any]:
             "flags": 0,
         }
         return {"name": name, "type": 8, "value": str(value.id)}
+    if isinstance(value, Attachment):
+        resolved.setdefault("attachments", {})[value.data["id"]] = value.data
+        return {"name": name, "type": 11, "value": value.data["id"]}
     if isinstance(value, User):
         data = member(value.name, MEMBER)
         resolved.setdefault("users", {})[data["user"]["id"]] = data["user"]
@@ -230,9 +242,10 @@ def modal_submit(
     who: str,
     channel_id: int = CHANNEL_ID,
     guild_id: int = GUILD_ID,
+    permissions: discord.Permissions = MEMBER,
 ) -> dict[str, Any]:
     """A modal submitted with a text input per `values` key, each inside a label."""
-    payload = _base(5, who, MEMBER, channel_id, guild_id)
+    payload = _base(5, who, permissions, channel_id, guild_id)
     payload["data"] = {
         "custom_id": custom_id,
         "components": [

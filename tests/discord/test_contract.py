@@ -1,4 +1,5 @@
-"""The shared daily-loop scenario, played through discord.py against the fake Discord API."""
+"""The shared scenarios (the daily loop, the suggestion loop), played through discord.py
+against the fake Discord API."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ from datetime import UTC, datetime, timedelta
 from adapters.discord import PLATFORM
 from bot.clock import ManualClock
 from bot.domain.identity import ChannelRef
+from bot.domain.question_form import FIELDS, QuestionForm
 from tests.contract.scenario import play_daily_loop
+from tests.contract.suggestion_scenario import play_suggestion_loop
 from tests.discord import payloads
-from tests.discord.harness import DiscordBot, text_of
+from tests.discord.harness import DiscordBot, custom_ids, text_of
 
 
 class DiscordDriver:
@@ -78,8 +81,56 @@ class DiscordDriver:
         return found
 
 
+class DiscordSuggestionDriver(DiscordDriver):
+    """Members suggest through the /qotd suggest form; admins review with /qotd suggestions,
+    its Edit form and its Accept button; the member hears back by direct message."""
+
+    def __init__(self, bot: DiscordBot) -> None:
+        super().__init__(bot)
+        self._queue: list[dict] = []
+
+    async def suggest(self, member: str, form: QuestionForm) -> str:
+        opened = await self.bot.command("suggest", member)
+        return (await self.bot.submit(opened, form.as_dict(), member)).text
+
+    async def review_queue(self, admin: str) -> str:
+        reply = await self.bot.command("suggestions", admin, admin=True)
+        self._queue = reply.messages
+        return reply.text
+
+    async def accept_with_edit(self, admin: str, number: int, changes: dict[str, str]) -> str:
+        edit = f"qotd:suggestion:edit:{number}"
+        [listed] = [message for message in self._queue if edit in custom_ids(message)]
+        opened = await self.bot.click(listed, edit, admin, admin=True)
+        # The form opens filled in with the suggestion: the admin changes some fields.
+        values = {**opened.form, **changes}
+        assert set(values) == set(FIELDS), values
+        saved = await self.bot.submit(opened, values, admin, admin=True)
+        assert f"Saved your edit of suggestion #{number}" in saved.text, saved.text
+        accept = f"qotd:suggestion:accept:{number}"
+        return (await self.bot.click(saved.last, accept, admin, admin=True)).text
+
+    async def use_group_questions_only(self, admin: str) -> str:
+        reply = await self.bot.command("questions", admin, admin=True, action="source", every=1)
+        return reply.text
+
+    def private_notices(self, member: str) -> list[str]:
+        return [text_of(message) for message in self.bot.fake.dm_messages(payloads.user_id(member))]
+
+
 async def test_the_daily_loop_on_discord(bot):
     clock = bot.core.clock
     assert isinstance(clock, ManualClock)
     clock.set(datetime(2026, 3, 2, 10, 0, tzinfo=UTC))
     await play_daily_loop(DiscordDriver(bot))
+
+
+async def test_the_suggestion_loop_on_discord(bot):
+    clock = bot.core.clock
+    assert isinstance(clock, ManualClock)
+    clock.set(datetime(2026, 3, 2, 10, 0, tzinfo=UTC))
+    driver = DiscordSuggestionDriver(bot)
+    await play_suggestion_loop(driver)
+    # The hostile name never became a ping anywhere the bot wrote it.
+    for message in bot.fake.created:
+        assert message["_pings"] == {"everyone": [], "roles": [], "users": []}
