@@ -428,6 +428,7 @@ class ConsoleSession:
             topic=chosen.topic,
             difficulty=chosen.difficulty,
             count=chosen.count,
+            channel=CHANNEL,
         )
         await self._replace_session(step.quiz_id)
         self.write(render.quiz_step(step))

@@ -129,6 +129,7 @@ async def practice_quiz(
         topic=topic,
         difficulty=difficulty,
         count=count,
+        channel=channel_of(interaction) if interaction.guild_id else None,
     )
     await interaction.followup.send(
         embed=replies.quiz_embed(step), view=quiz_view(step), ephemeral=True

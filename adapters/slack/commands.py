@@ -191,7 +191,12 @@ async def _topics(inv: Invocation, _: str) -> Message:
 async def _quiz(inv: Invocation, args: str) -> Message:
     words = arguments.quiz_words(args)
     step = await quiz.start_quiz(
-        inv.core, inv.member, topic=words.topic, difficulty=words.difficulty, count=words.count
+        inv.core,
+        inv.member,
+        topic=words.topic,
+        difficulty=words.difficulty,
+        count=words.count,
+        channel=inv.channel,
     )
     return replies.quiz_step(step)
 

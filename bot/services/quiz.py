@@ -8,7 +8,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from bot.domain.identity import MemberRef, is_row_id
+from bot.domain.identity import ChannelRef, MemberRef, is_row_id
 from bot.domain.question import Question
 from bot.domain.review import rating_for_pick
 from bot.domain.study_words import MAX_SESSION
@@ -52,8 +52,10 @@ async def start_quiz(
     difficulty: str | None = None,
     count: int | None = None,
     pack: str | None = None,
+    channel: ChannelRef | None = None,
 ) -> QuizStep:
-    """Start a quiz of `count` questions, least-practised first, in a random order."""
+    """Start a quiz of `count` questions, least-practised first, in a random order; asked in
+    a group's channel, its own questions are in the draw too."""
     chosen = core.library.pack(pack or core.default_pack)
     size = core.quiz_size if count is None else count
     if not 1 <= size <= MAX_SESSION:
@@ -62,9 +64,10 @@ async def start_quiz(
     if topic_id and topic_id not in chosen.topics:
         raise NoQuestions(f"Unknown topic {topic!r}. Topics: {', '.join(chosen.topics)}.")
     levels = parse_difficulties([difficulty]) if difficulty else frozenset()
+    pool = list(chosen.questions) + await _group_questions(core, channel)
     candidates = [
         question
-        for question in chosen.questions
+        for question in pool
         if question.has_choices
         and (topic_id is None or topic_id in question.topics)
         and (not levels or question.difficulty in levels)
@@ -82,7 +85,18 @@ async def start_quiz(
         candidates.sort(key=lambda question: seen.get(question.id, 0))
         picked = [question.id for question in candidates[:size]]
         quiz_id = await uow.quizzes.create(member_id, chosen.id, picked, now)
-    return QuizStep(quiz_id, 0, len(picked), chosen.by_id[picked[0]])
+    return QuizStep(quiz_id, 0, len(picked), candidates[0])
+
+
+async def _group_questions(core: Core, channel: ChannelRef | None) -> list[Question]:
+    """The group's own questions in use, for a quiz asked in one of its channels."""
+    if channel is None:
+        return []
+    async with core.storage.read() as uow:
+        group_id = await uow.members.find_group(channel.platform, channel.group_id)
+        if group_id is None:
+            return []
+        return list((await core.group_packs.load(uow, group_id)).active)
 
 
 async def answer_quiz(

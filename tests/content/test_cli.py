@@ -83,3 +83,44 @@ def test_a_bad_setting_is_one_line_not_a_traceback():
     assert result.returncode == 2
     assert "QOTD_GRACE_HOURS" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+GROUP_FILE = """\
+questions:
+- id: our-onsite-question
+  prompt: What does k-fold cross-validation estimate, and what does it cost?
+  answer: How well the model does on data it was not fitted on, averaged over k held-out folds.
+  key_points: [held-out performance, averaged over folds, k fits]
+  difficulty: beginner
+  category: concept
+  topics: [validation]
+"""
+
+
+def test_a_group_questions_file_round_trips_through_import_export_and_validate(tmp_path):
+    database = {"QOTD_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'qotd.db'}"}
+    ours = tmp_path / "ours.yaml"
+    ours.write_text(GROUP_FILE, encoding="utf-8")
+    assert qotd("content", "validate", str(ours)).stdout.startswith("ok ")
+    dry = qotd("questions", "import", "--group", "discord:42", str(ours), "--dry-run", **database)
+    assert dry.returncode == 0 and "nothing was imported" in dry.stdout, dry.stderr
+    done = qotd("questions", "import", "--group", "discord:42", str(ours), **database)
+    assert "Imported 1 question" in done.stdout, done.stderr
+    exported = qotd("questions", "export", "--group", "discord:42", **database)
+    assert exported.returncode == 0, exported.stderr
+    back = tmp_path / "back.yaml"
+    back.write_text(exported.stdout, encoding="utf-8")
+    assert qotd("content", "validate", str(back)).returncode == 0
+    again = qotd("questions", "import", "--group", "discord:42", str(back), **database)
+    assert again.returncode == 2 and "already has a question" in again.stderr
+
+
+def test_validate_names_every_problem_of_a_group_questions_file(tmp_path):
+    broken = tmp_path / "broken.csv"
+    broken.write_text("id,prompt,answer\nq-1,Too short,Also short\n", encoding="utf-8")
+    result = qotd("content", "validate", str(broken))
+    assert result.returncode == 1
+    assert (
+        "row 2 (q-1): prompt:" in result.stdout
+        and "row 2 (q-1): difficulty: missing" in result.stdout
+    )

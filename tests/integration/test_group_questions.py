@@ -15,10 +15,12 @@ from bot.content.schema import QuestionSpec
 from bot.domain.identity import ChannelRef
 from bot.domain.periods import Period, Scope
 from bot.domain.question_form import QuestionForm
-from bot.errors import PermissionDenied, QotdError
+from bot.domain.study_words import MAX_SESSION
+from bot.errors import NoQuestions, PermissionDenied, QotdError
 from bot.services import answers, boards, group_questions, quiz, review, suggestions
 from bot.services.access import Actor
 from bot.services.answers import AnswerRequest
+from bot.services.group_packs import stored_id
 from tests.conftest import member
 from tests.integration.helpers import ADMIN, pass_time, subscribe
 
@@ -297,3 +299,15 @@ async def test_a_group_question_missed_comes_back_in_review(core, clock, chat, c
     assert step.question.id == post.question.id
     feedback = await quiz.answer_quiz(core, member("bo"), step.quiz_id, "A")
     assert feedback.correct is True
+
+
+async def test_a_quiz_in_the_group_draws_its_questions_too(core, channel):
+    await subscribe(core, channel)
+    await group_questions.import_questions(
+        core, channel, ADMIN, yaml.safe_dump({"questions": [spec(1)]}), "yaml"
+    )
+    wanted = {"topic": "validation", "difficulty": "beginner", "count": MAX_SESSION}
+    here = await quiz.start_quiz(core, member("bo"), channel=channel, **wanted)
+    assert here.question.id == stored_id(1, "group-q-1")  # the sample pack has none such
+    with pytest.raises(NoQuestions):  # outside the group's channels, it is not drawn
+        await quiz.start_quiz(core, member("cy"), **wanted)
