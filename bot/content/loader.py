@@ -43,6 +43,8 @@ class Pack:
     topics: Mapping[str, str]
     questions: tuple[Question, ...]
     source: Path
+    # Groups of words or phrases that mean the same in answers (pack.yaml's `synonyms`).
+    synonyms: tuple[tuple[str, ...], ...] = ()
     by_id: Mapping[str, Question] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -128,6 +130,7 @@ def load_pack(folder: Path) -> Pack:
         topics=dict(manifest.topics),
         questions=tuple(questions),
         source=folder,
+        synonyms=tuple(tuple(group) for group in manifest.synonyms),
     )
 
 
@@ -189,4 +192,7 @@ def question_from_spec(pack: str, spec: QuestionSpec, question_id: str | None = 
         choices=tuple(Choice(c.text, c.correct, c.why) for c in spec.choices),
         solution_code=spec.solution_code,
         stem=spec.stem,
+        cues=tuple(
+            tuple(spec.cues.get(number, ())) for number in range(1, len(spec.key_points) + 1)
+        ),
     )

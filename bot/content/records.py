@@ -141,8 +141,9 @@ def dump_yaml(specs: Iterable[QuestionSpec]) -> str:
     """The questions in a pack's question-file format (what `parse_questions` reads back)."""
     questions = [spec.model_dump(mode="json", exclude_none=True) for spec in specs]
     for question in questions:
-        if not question.get("choices"):
-            question.pop("choices", None)
+        for optional in ("choices", "cues"):
+            if not question.get(optional):
+                question.pop(optional, None)
     return yaml.safe_dump({"questions": questions}, sort_keys=False, allow_unicode=True, width=100)
 
 

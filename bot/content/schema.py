@@ -27,6 +27,12 @@ MAX_ANSWER = 2800
 MAX_KEY_POINT = 300
 MAX_CODE = 2500
 MAX_STEM = 200
+MAX_CUE = 80
+
+# A cue: another way to say a key point's claim, as a member might write it ("ridge", "weight
+# decay", "fraction of predictions that are right"). Feedback counts the key point covered
+# when every word of one of its cues is in one sentence of the answer.
+Cue = Annotated[str, StringConstraints(min_length=2, max_length=MAX_CUE)]
 
 
 class _Strict(BaseModel):
@@ -60,6 +66,19 @@ class QuestionSpec(_Strict):
     # The multiple-choice question itself, one line under the open prompt.
     stem: Annotated[str, StringConstraints(min_length=10, max_length=MAX_STEM)] | None = None
     choices: list[ChoiceSpec] = Field(default_factory=list)
+    # Per key point (numbered from 1), other ways a member may state it.
+    cues: dict[int, list[Cue]] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _cues_name_key_points(self) -> QuestionSpec:
+        for number, phrases in self.cues.items():
+            if not 1 <= number <= len(self.key_points):
+                raise ValueError(
+                    f"cues: key point {number} does not exist (there are {len(self.key_points)})"
+                )
+            if not phrases:
+                raise ValueError(f"cues: key point {number} has an empty list")
+        return self
 
     @field_validator("choices")
     @classmethod
@@ -109,6 +128,9 @@ class PackManifest(_Strict):
     topics: dict[Slug, Annotated[str, StringConstraints(min_length=1, max_length=200)]] = Field(
         min_length=1
     )
+    # Groups of words or phrases that mean the same in this pack's answers ("l2 penalty",
+    # "ridge", "weight decay"): written-answer feedback reads each group as one term.
+    synonyms: list[Annotated[list[Cue], Field(min_length=2)]] = Field(default_factory=list)
 
 
 def _normalise(text: str) -> str:

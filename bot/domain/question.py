@@ -43,6 +43,8 @@ class Question:
     choices: tuple[Choice, ...]
     solution_code: str | None = None
     stem: str | None = None
+    # Per key point (by position), other ways a member may state it.
+    cues: tuple[tuple[str, ...], ...] = ()
 
     @property
     def has_choices(self) -> bool:
