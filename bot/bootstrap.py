@@ -14,6 +14,7 @@ from bot.content.loader import Library, load_library
 from bot.errors import AnswerNotSaved
 from bot.services.cards import new_scheduler
 from bot.services.context import Core
+from bot.services.feedback import WrittenFeedback
 from bot.services.group_packs import GroupPacks
 from bot.services.pulse import Pulse
 from bot.storage.database import Database
@@ -72,6 +73,7 @@ def core_over(
             interval=timedelta(seconds=settings.tick_seconds),
         ),
         group_packs=GroupPacks(library),
+        feedback=WrittenFeedback(library, settings.default_pack),
     )
 
 

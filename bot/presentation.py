@@ -7,9 +7,11 @@ Nothing here is escaped or styled, and no member is ever mentioned from here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.domain.feedback import Feedback
 from bot.services.boards import Leaderboard, own_rank
 from bot.services.subscriptions import ChannelStatus
 
@@ -99,3 +101,21 @@ def board_view(board: Leaderboard) -> BoardView:
         empty=None if lines else NO_POINTS,
         own=own_rank(board),
     )
+
+
+def feedback_lines(feedback: Feedback, escape: Callable[[str], str] = str) -> list[str]:
+    """What a written answer covered, worded once for every front end: each key point with
+    the member's own words that matched it, then the first one to add. Key points may be a
+    group's own (typed by a member), so they go through `escape` like the member's words."""
+    lines = [f"Key points: {feedback.covered} of {len(feedback.points)} covered (checked locally)."]
+    if feedback.term_list:
+        lines.append("It reads as a list of terms: say how they connect, in sentences.")
+    for point in feedback.points:
+        mark = "✓" if point.covered else "✗"
+        line = f"{mark} {point.number}. {escape(point.text)}"
+        if point.matched:
+            line += f" (you wrote: {escape(', '.join(point.matched))})"
+        lines.append(line)
+    if feedback.suggestion:
+        lines.append(f"To add next time: {escape(feedback.suggestion)}")
+    return lines

@@ -9,7 +9,7 @@ from bot.domain.local_time import format_local
 from bot.domain.question import LETTERS, Question
 from bot.domain.schedule import zone
 from bot.ports import OutgoingNudge, OutgoingPost, OutgoingReveal
-from bot.presentation import Fact, board_view, status_facts
+from bot.presentation import Fact, board_view, feedback_lines, status_facts
 from bot.services.answers import AnswerReceipt
 from bot.services.boards import Leaderboard, MemberStats, stats_facts
 from bot.services.progress import WeeklyPoints
@@ -109,6 +109,8 @@ def receipt(result: AnswerReceipt) -> str:
             lines.append(f"The answer is {letter}) {question.choice(letter).text}.")
     if result.wrote:
         lines.append("Written answer saved; it is shown beside the reference answer at the reveal.")
+        if result.feedback is not None:
+            lines += feedback_lines(result.feedback)
     lines.append(result.standing())
     return "\n".join(_wrap(line) for line in lines)
 

@@ -13,7 +13,7 @@ from bot.domain.question import Question
 from bot.domain.review import Rating
 from bot.domain.scoring import Streak
 from bot.ports import OutgoingNudge
-from bot.presentation import Fact, board_view, status_facts
+from bot.presentation import Fact, board_view, feedback_lines, status_facts
 from bot.services.answers import AnswerReceipt
 from bot.services.boards import Leaderboard, MemberStats, stats_facts
 from bot.services.progress import WeeklyPoints
@@ -42,6 +42,8 @@ def receipt(result: AnswerReceipt) -> str:
         lines += _pick_lines(result.question, result.choice, bool(result.correct))
     if result.wrote:
         lines.append("Written answer saved: it is shown beside the reference answer at the reveal.")
+        if result.feedback is not None:
+            lines += feedback_lines(result.feedback, limits.escape)
     lines.append(result.standing())
     return limits.clip("\n".join(lines), limits.CONTENT)
 

@@ -34,7 +34,7 @@ from bot.domain.question import LETTERS, Question
 from bot.domain.review import Rating
 from bot.domain.scoring import Streak
 from bot.ports import OutgoingNudge
-from bot.presentation import Fact, board_view, status_facts
+from bot.presentation import Fact, board_view, feedback_lines, status_facts
 from bot.services.answers import AnswerReceipt
 from bot.services.boards import Leaderboard, MemberStats, stats_facts
 from bot.services.progress import WeeklyPoints
@@ -65,6 +65,8 @@ def receipt(result: AnswerReceipt) -> Message:
             lines.append(f"The answer is {_choice_line(question, question.correct_letter)}")
     if result.wrote:
         lines.append("Written answer saved: it is shown beside the reference answer at the reveal.")
+        if result.feedback is not None:
+            lines += feedback_lines(result.feedback, escape)
     lines.append(result.standing())
     return text("\n".join(lines))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.domain.feedback import Feedback
 from bot.domain.identity import ChannelRef, MemberRef
 from bot.domain.question import Question
 
@@ -32,6 +33,9 @@ class AnswerReceipt:
     points: int
     streak: int
     best_streak: int
+    # For a written answer: which key points it covers (None when it could not be worked out;
+    # the answer is saved either way).
+    feedback: Feedback | None = None
 
     def standing(self) -> str:
         """`+20 points · streak 3 (best 9)`: the receipt's last line on every front end."""

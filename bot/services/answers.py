@@ -75,10 +75,13 @@ async def submit(core: Core, request: AnswerRequest) -> AnswerReceipt:
     if request.choice is not None:
         request = replace(request, choice=parse_letter(request.choice))
     try:
-        return await core.answer_queue.submit(request, lambda batch: record_batch(core, batch))
+        receipt = await core.answer_queue.submit(request, lambda batch: record_batch(core, batch))
     except StorageUnavailable as error:
         log.warning("answer to post=%s not saved: %s", request.post_id, error.message)
         raise AnswerNotSaved(timed_out=error.timed_out) from error
+    if request.written is not None and receipt.wrote:  # worked out after it is saved
+        receipt = replace(receipt, feedback=core.feedback.check(receipt.question, request.written))
+    return receipt
 
 
 async def record_batch(

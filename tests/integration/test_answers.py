@@ -204,3 +204,26 @@ async def test_the_reveal_reports_the_groups_results(core, clock, chat, channel)
     assert (results.answered, results.picked, results.correct) == (4, 3, 2)
     assert results.percent_correct == 67
     assert results.fastest_correct == "Quick"
+
+
+async def test_a_written_answer_gets_key_point_feedback(core, clock, chat, channel):
+    post_id = await open_post(core, clock, chat, channel)
+    question = chat.posts[-1].question
+    receipt = await answers.submit(
+        core, AnswerRequest(post_id, member("ana"), channel, written=question.key_points[0])
+    )
+    assert receipt.feedback is not None and receipt.feedback.points[0].covered
+
+
+async def test_feedback_that_fails_leaves_the_answer_saved(core, clock, chat, channel, monkeypatch):
+    post_id = await open_post(core, clock, chat, channel)
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("matcher bug")
+
+    monkeypatch.setattr("bot.domain.feedback.Matcher.check", broken)
+    receipt = await answers.submit(
+        core, AnswerRequest(post_id, member("ana"), channel, written="Shrink the weights.")
+    )
+    assert receipt.wrote and receipt.feedback is None
+    assert await count_answers(core) == 1
