@@ -7,7 +7,8 @@ but the markers below are shared:
 
 - a right pick's feedback contains "Right", a wrong one "Not quite";
 - a second pick's refusal contains "already picked";
-- a saved written answer's feedback contains "saved";
+- a saved written answer's feedback contains "saved", then "Key points:" and each key point
+  covered or missed (the member's words escaped: their text never pings);
 - a pick after the reveal is refused with a reply containing "closed".
 """
 
@@ -72,7 +73,9 @@ async def play_daily_loop(driver: Driver) -> None:
     assert "Right" in await driver.pick("alice", right)
     assert "Not quite" in await driver.pick("bob", wrong)
     assert "already picked" in await driver.pick("bob", right)
-    assert "saved" in await driver.write("alice", "Shrink the weights: less variance")
+    written = await driver.write("alice", "Shrink the weights <@U1> @everyone: less variance")
+    assert "saved" in written and "Key points:" in written, written
+    assert "@everyone" not in written.replace("\\@everyone", "").replace("@\u200beveryone", ""), written
 
     await driver.advance(timedelta(hours=9))
     assert len(driver.reveals()) == 1
