@@ -15,6 +15,7 @@ from bot.errors import AnswerNotSaved
 from bot.services.cards import new_scheduler
 from bot.services.context import Core
 from bot.services.feedback import WrittenFeedback
+from bot.services.grader import RemoteGrader
 from bot.services.group_packs import GroupPacks
 from bot.services.pulse import Pulse
 from bot.storage.database import Database
@@ -74,6 +75,14 @@ def core_over(
         ),
         group_packs=GroupPacks(library),
         feedback=WrittenFeedback(library, settings.default_pack),
+        grader=RemoteGrader(
+            settings.grader_url,
+            settings.grader_model,
+            settings.grader_key,
+            settings.grader_timeout_seconds,
+        )
+        if settings.grader_url
+        else None,
     )
 
 

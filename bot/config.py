@@ -67,6 +67,23 @@ class Settings(BaseSettings):
     # Base URL of the Slack Web API (tests point it at a local fake).
     slack_api_url: str = "https://slack.com/api/"
 
+    # An optional grader for written answers behind an OpenAI-compatible chat completions
+    # endpoint (a local model server, or a hosted one with a key). Off unless a URL is set;
+    # after the timeout, or on any bad reply, the local key-point matcher's feedback stands.
+    grader_url: str | None = None  # such as http://127.0.0.1:11434/v1
+    grader_model: str = ""
+    grader_key: SecretStr | None = None
+    grader_timeout_seconds: float = Field(2.0, gt=0, le=30)
+
+    @field_validator("grader_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError(
+                "must start with http:// or https:// (such as http://127.0.0.1:11434/v1)"
+            )
+        return value or None
+
     @field_validator("default_timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:

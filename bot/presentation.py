@@ -107,7 +107,8 @@ def feedback_lines(feedback: Feedback, escape: Callable[[str], str] = str) -> li
     """What a written answer covered, worded once for every front end: each key point with
     the member's own words that matched it, then the first one to add. Key points may be a
     group's own (typed by a member), so they go through `escape` like the member's words."""
-    lines = [f"Key points: {feedback.covered} of {len(feedback.points)} covered (checked locally)."]
+    judged = f"judged by {escape(feedback.judge)}" if feedback.judge else "checked locally"
+    lines = [f"Key points: {feedback.covered} of {len(feedback.points)} covered ({judged})."]
     if feedback.term_list:
         lines.append("It reads as a list of terms: say how they connect, in sentences.")
     for point in feedback.points:

@@ -72,6 +72,7 @@ class Feedback:
     points: tuple[PointFeedback, ...]
     strength: Strength
     term_list: bool = False  # the answer read as a bare list of terms
+    judge: str | None = None  # None: this matcher; else the grader's model that judged it
 
     @property
     def covered(self) -> int:
@@ -82,6 +83,13 @@ class Feedback:
         """The first key point missed, as the reference states it."""
         missed = next((point for point in self.points if not point.covered), None)
         return missed.text if missed else None
+
+
+def strength_of(points: Sequence[PointFeedback]) -> Strength:
+    share = sum(point.covered for point in points) / len(points) if points else 0.0
+    if share >= STRONG_SHARE:
+        return Strength.STRONG
+    return Strength.PARTIAL if share > 0 else Strength.MISSING
 
 
 @lru_cache(maxsize=65_536)
@@ -127,15 +135,7 @@ class Matcher:
                         covered = True
                         matched |= {words for stem, words in terms if stem in found}
             points.append(PointFeedback(number, text, covered, tuple(sorted(matched))))
-        share = sum(point.covered for point in points) / len(points) if points else 0.0
-        strength = (
-            Strength.STRONG
-            if share >= STRONG_SHARE
-            else Strength.PARTIAL
-            if share > 0
-            else Strength.MISSING
-        )
-        return Feedback(tuple(points), strength, term_list)
+        return Feedback(tuple(points), strength_of(points), term_list)
 
     def _prepare(self, question: Question) -> _Prepared:
         prompt = {stem for stem, _ in self._terms(question.prompt)}

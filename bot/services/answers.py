@@ -80,7 +80,10 @@ async def submit(core: Core, request: AnswerRequest) -> AnswerReceipt:
         log.warning("answer to post=%s not saved: %s", request.post_id, error.message)
         raise AnswerNotSaved(timed_out=error.timed_out) from error
     if request.written is not None and receipt.wrote:  # worked out after it is saved
-        receipt = replace(receipt, feedback=core.feedback.check(receipt.question, request.written))
+        feedback = core.feedback.check(receipt.question, request.written)
+        if feedback is not None and core.grader is not None:
+            feedback = await core.grader.regrade(receipt.question, request.written, feedback)
+        receipt = replace(receipt, feedback=feedback)
     return receipt
 
 

@@ -13,6 +13,7 @@ from bot.domain.answer import AnswerReceipt, AnswerRequest
 from bot.domain.question import Question
 from bot.domain.scoring import PointsPolicy
 from bot.services.feedback import WrittenFeedback
+from bot.services.grader import RemoteGrader
 from bot.services.group_packs import GroupPacks, find_question
 from bot.services.pulse import Pulse
 from bot.storage.group_commit import GroupCommit
@@ -43,8 +44,9 @@ class Core:
     pulse: Pulse
     # This worker's copies of the groups' own questions.
     group_packs: GroupPacks = field(default_factory=GroupPacks)
-    # Key-point feedback on written answers.
+    # Key-point feedback on written answers, and the optional remote grader's second opinion.
     feedback: WrittenFeedback = field(default_factory=WrittenFeedback)
+    grader: RemoteGrader | None = None
 
     def question(self, pack: str, question_id: str) -> Question | None:
         """The question a post, answer, card or quiz refers to: one of `pack`, or a group's

@@ -23,6 +23,8 @@ def test_defaults_need_no_configuration(monkeypatch):
         ("QOTD_GRACE_HOURS", "-1", "QOTD_GRACE_HOURS"),
         ("QOTD_LOG_LEVEL", "LOUD", "QOTD_LOG_LEVEL"),
         ("QOTD_POINTS_ADVANCED", "many", "QOTD_POINTS_ADVANCED"),
+        ("QOTD_GRADER_URL", "localhost:11434", "QOTD_GRADER_URL"),
+        ("QOTD_GRADER_TIMEOUT_SECONDS", "0", "QOTD_GRADER_TIMEOUT_SECONDS"),
     ],
 )
 def test_a_bad_setting_is_one_clear_error_naming_it(monkeypatch, name, value, fragment):
