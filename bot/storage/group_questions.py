@@ -138,6 +138,17 @@ class GroupQuestionRepository:
             await self.changed(group_id)
         return bool(result.rowcount)
 
+    async def forget_credits(self, member_id: int) -> None:
+        """Take a member's name off the questions they suggested (the questions stay)."""
+        rows = await self._connection.execute(
+            update(group_questions)
+            .where(group_questions.c.credit_member_id == member_id)
+            .values(credit_name=None, credit_member_id=None)
+            .returning(group_questions.c.group_id)
+        )
+        for group_id in sorted({row.group_id for row in rows}):
+            await self.changed(group_id)
+
     async def review_channel(self, group_id: int) -> str | None:
         value: str | None = await self._connection.scalar(
             select(groups.c.review_channel_id).where(groups.c.id == group_id)

@@ -17,7 +17,7 @@ from bot.domain.periods import Period, Scope
 from bot.domain.question_form import QuestionForm
 from bot.domain.study_words import MAX_SESSION
 from bot.errors import NoQuestions, PermissionDenied, QotdError
-from bot.services import answers, boards, group_questions, quiz, review, suggestions
+from bot.services import answers, boards, group_questions, members, quiz, review, suggestions
 from bot.services.access import Actor
 from bot.services.answers import AnswerRequest
 from bot.services.group_packs import stored_id
@@ -311,3 +311,22 @@ async def test_a_quiz_in_the_group_draws_its_questions_too(core, channel):
     assert here.question.id == stored_id(1, "group-q-1")  # the sample pack has none such
     with pytest.raises(NoQuestions):  # outside the group's channels, it is not drawn
         await quiz.start_quiz(core, member("cy"), **wanted)
+
+
+async def test_forget_me_takes_the_name_off_questions_but_keeps_them(core, clock, chat, channel):
+    clock.set(MONDAY)
+    await subscribe(core, channel)
+    sent = await suggestions.suggest(core, channel, member("ada"), form(choices=CHOICES))
+    await suggestions.accept(
+        core,
+        channel,
+        ADMIN,
+        sent.suggestion_id,
+        changes={"key_points": "recall", "tags": "beginner, concept, evaluation"},
+    )
+    await members.forget_member(core, member("ada"))
+    [line] = await group_questions.list_questions(core, channel, ADMIN)
+    assert line.credit is None
+    await group_questions.set_source(core, channel, ADMIN, 1)
+    await pass_time(core, clock, chat, MONDAY + timedelta(hours=3))
+    assert chat.posts[-1].credit is None and chat.posts[-1].question.id.endswith("suggestion-1")
