@@ -15,6 +15,7 @@ from sqlalchemy import Connection, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.pool import NullPool
 
 from bot.errors import QotdError
 
@@ -31,7 +32,7 @@ UNKNOWN_DATABASE = "3D000"  # PostgreSQL's invalid_catalog_name
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 # The newest migration: a database already there starts without loading Alembic at all
 # (tests/integration/test_storage.py holds this to the migrations folder).
-SCHEMA_HEAD = "a8d2f4b6c1e3"
+SCHEMA_HEAD = "b9e4c2a7d5f1"
 BUSY_TIMEOUT_MS = 10_000
 # PostgreSQL limits, so a worker never waits forever: on a statement, on a row lock held by
 # a paused worker (taking a lease then fails fast and the post is left to its holder), on a
@@ -132,8 +133,9 @@ class Database:
         self._check_sqlite_folder()
         if await self._at_head():
             return
+        engine = self._migrating_engine() if self.is_sqlite else self.engine
         try:
-            async with self.engine.begin() as connection:
+            async with engine.begin() as connection:
                 if not self.is_sqlite:
                     # A migration may run long and wait its turn behind another worker's.
                     await connection.exec_driver_sql("SET LOCAL statement_timeout = 0")
@@ -142,12 +144,31 @@ class Database:
                         f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"
                     )
                 await connection.run_sync(_run_upgrade)
+                if self.is_sqlite:
+                    await _check_foreign_keys(connection)
         except DBAPIError as error:
             if getattr(error.orig, "sqlstate", None) == UNKNOWN_DATABASE:
                 raise DatabaseMissing(
                     f"The PostgreSQL database {self._name!r} does not exist ({self.safe_url}): create it (createdb {self._name}) or fix QOTD_DATABASE_URL."
                 ) from None
             raise
+        finally:
+            if engine is not self.engine:
+                await engine.dispose()
+
+    def _migrating_engine(self) -> AsyncEngine:
+        """SQLite connections for migrations only, with foreign keys off: a migration that
+        copies a table (Alembic's batch mode) drops the old copy, and with foreign keys on that
+        drop would delete every row referring to it (a subscription's posts and answers).
+        SQLite cannot switch them inside a transaction, so these connections open with them
+        off and are closed after use; the migration ends with a foreign-key check."""
+        engine = create_async_engine(
+            self.url,
+            async_creator=_sqlite_connector(parse_database_url(self.url)),
+            poolclass=NullPool,
+        )
+        _configure_sqlite(engine, foreign_keys=False)
+        return engine
 
     async def _at_head(self) -> bool:
         """Whether the schema is at the newest migration already (the usual start)."""
@@ -226,7 +247,16 @@ def _sqlite_connector(parsed: URL) -> Callable[[], Awaitable[Any]]:
     return partial(sqlite_driver.connect, *args, **options)
 
 
-def _configure_sqlite(engine: AsyncEngine) -> None:
+async def _check_foreign_keys(connection: AsyncConnection) -> None:
+    broken = (await connection.exec_driver_sql("PRAGMA foreign_key_check")).all()
+    if broken:
+        raise QotdError(
+            f"The migration would leave {len(broken)} rows pointing at missing rows "
+            f"(first: {tuple(broken[0])}); nothing was changed."
+        )
+
+
+def _configure_sqlite(engine: AsyncEngine, *, foreign_keys: bool = True) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy's "begin" event issue BEGIN instead of pysqlite's implicit one.
@@ -241,7 +271,7 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
             if "locked" not in str(error):
                 raise
         cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")

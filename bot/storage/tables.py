@@ -19,6 +19,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.types import TypeDecorator
 
@@ -142,10 +143,16 @@ posts = Table(
     Column("posted_at", UtcDateTime),
     Column("revealed_at", UtcDateTime),
     Column("last_error", Text),
+    # Votes for the most helpful written answer close then (set at the reveal; cleared when
+    # the best answer is worked out, exactly once), and the credit a later post shows.
+    Column("votes_close_at", UtcDateTime),
+    Column("best_credit", Text),
+    Column("best_credit_shown", Boolean, nullable=False, default=False, server_default=false()),
     # The key that makes posting exactly-once: one row per subscription and local date,
     # inserted before anything is sent.
     UniqueConstraint("subscription_id", "local_date", name="uq_posts_subscription_id_local_date"),
     Index("ix_posts_status_reveal_at", "status", "reveal_at"),
+    Index("ix_posts_votes_close_at", "votes_close_at"),
 )
 
 # A group's own questions: the same fields as a pack's, kept as the pack file's JSON. The
@@ -220,9 +227,21 @@ answers = Table(
     # After the reveal a member rates their own written answer against the reference
     # (1 Again .. 4 Easy); that rating is the answer's spaced-repetition review.
     Column("self_rating", Integer),
+    # Voted the most helpful written answer of its post (ties share it).
+    Column("best", Boolean, nullable=False, default=False, server_default=false()),
     # One answer per member per post: double clicks and races meet this key.
     UniqueConstraint("post_id", "member_id", name="uq_answers_post_id_member_id"),
     Index("ix_answers_member_id", "member_id"),
+)
+
+# One vote per member per post, for someone else's written answer.
+votes = Table(
+    "votes",
+    metadata,
+    Column("post_id", ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True),
+    Column("voter_id", ForeignKey("members.id", ondelete="CASCADE"), primary_key=True),
+    Column("answer_id", ForeignKey("answers.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
 )
 
 # Points per (scope, period, member), kept up to date as answers arrive so that a

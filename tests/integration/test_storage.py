@@ -8,7 +8,7 @@ from typing import Any
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Column, Connection, Integer, MetaData, Table, inspect, select, update
+from sqlalchemy import Column, Connection, Integer, MetaData, Table, inspect, select, text, update
 
 from bot.services import answers, posting
 from bot.services.answers import AnswerRequest
@@ -164,3 +164,44 @@ def test_the_schema_head_the_start_checks_is_the_newest_migration():
     from bot.storage.database import SCHEMA_HEAD, alembic_config
 
     assert ScriptDirectory.from_config(alembic_config()).get_current_head() == SCHEMA_HEAD
+
+
+async def test_upgrading_an_older_sqlite_file_keeps_every_row(tmp_path):
+    """Migrations that copy a table (SQLite batch mode) must not cascade through foreign keys:
+    an upgrade from before the subscriptions' next-post mark kept posts and answers."""
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    from bot.storage.database import alembic_config
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    old = create_engine(url)
+    with old.begin() as connection:
+        command.upgrade(alembic_config(connection), "c8e2f0a1b9d3")
+        for statement in (
+            "INSERT INTO groups (platform, external_id, created_at) VALUES ('t', 'g', '2026-01-01')",
+            "INSERT INTO members (platform, external_id, name, created_at) VALUES ('t', 'm', 'm', '2026-01-01')",
+            "INSERT INTO subscriptions (group_id, channel_id, pack, post_time, timezone, days, "
+            "difficulties, topics, thread, paused, admins, cycle, active_since, created_at, "
+            "updated_at) VALUES (1, 'c', 'sample', '09:00', 'UTC', 'mon', '', '', 0, 0, '', 0, "
+            "'2026-01-01', '2026-01-01', '2026-01-01')",
+            "INSERT INTO posts (subscription_id, local_date, question_id, status, scheduled_at, "
+            "reveal_at, lease_token, attempts) VALUES (1, '2026-01-01', 'q', 'revealed', "
+            "'2026-01-01', '2026-01-01', 0, 0)",
+            "INSERT INTO answers (post_id, member_id, points, answered_at) VALUES (1, 1, 5, '2026-01-01')",
+        ):
+            connection.exec_driver_sql(statement)
+    old.dispose()
+    database = Database(url.replace("sqlite://", "sqlite+aiosqlite://"))
+    try:
+        await database.upgrade()
+        async with database.read() as connection:
+            counts = [
+                await connection.scalar(text(f"SELECT count(*) FROM {table}"))
+                for table in ("subscriptions", "posts", "answers")
+            ]
+            enforced = await connection.scalar(text("PRAGMA foreign_keys"))
+    finally:
+        await database.dispose()
+    assert counts == [1, 1, 1]
+    assert enforced == 1  # the bot's own connections still enforce foreign keys
