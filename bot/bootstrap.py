@@ -83,6 +83,7 @@ def core_over(
         )
         if settings.grader_url
         else None,
+        vote_window=timedelta(hours=settings.vote_hours),
     )
 
 

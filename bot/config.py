@@ -53,6 +53,10 @@ class Settings(BaseSettings):
     points_advanced: int = Field(20, ge=0)
     points_wrong: int = Field(2, ge=0)
     points_written: int = Field(5, ge=0)
+    points_best_answer: int = Field(10, ge=0)
+    # How long after the reveal members may vote for the most helpful written answer
+    # (0: no votes).
+    vote_hours: float = Field(12.0, ge=0, le=168)
 
     discord_token: SecretStr | None = Field(
         None, validation_alias=AliasChoices("QOTD_DISCORD_TOKEN", "DISCORD_TOKEN")
@@ -116,6 +120,7 @@ class Settings(BaseSettings):
             advanced=self.points_advanced,
             wrong=self.points_wrong,
             written=self.points_written,
+            best_answer=self.points_best_answer,
         )
 
     @property

@@ -25,12 +25,16 @@ class OutgoingPost:
     # Who suggested the question, for a group's own question that came from a suggestion:
     # shown as plain text by every front end (escaped, never a mention).
     credit: str | None = None
+    # The most helpful written answer of an earlier day, as voted ("Day 3: Ada (4 votes)").
+    best_answer: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class WrittenAnswer:
     member_name: str
     text: str
+    # The answer's id, for the "most helpful" vote buttons under the reveal.
+    answer_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

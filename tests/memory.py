@@ -53,6 +53,7 @@ class _Row:
 @dataclass
 class MemoryState:
     subscriptions: dict[int, Subscription] = field(default_factory=dict)
+    votes_close_at: dict[int, datetime] = field(default_factory=dict)
     cycles: dict[int, int] = field(default_factory=dict)
     used: dict[tuple[int, int], set[str]] = field(default_factory=dict)
     queued: dict[int, list[str]] = field(default_factory=dict)
@@ -414,6 +415,7 @@ class MemoryAnswers:
         rows = [row for (post, _), row in self._state.answers.items() if post == post_id]
         return [
             PostAnswer(
+                index,
                 row["member_id"],
                 self._state.names[row["member_id"]],
                 row["choice"],
@@ -421,7 +423,7 @@ class MemoryAnswers:
                 row["written"],
                 row["answered_at"],
             )
-            for row in sorted(rows, key=lambda row: row["answered_at"])
+            for index, row in enumerate(sorted(rows, key=lambda row: row["answered_at"]), 1)
         ]
 
 
@@ -506,6 +508,28 @@ class MemoryCards:
         pass
 
 
+class MemoryVotes:
+    """When each post's votes close (the vote rules themselves are tested on the databases)."""
+
+    def __init__(self, state: MemoryState) -> None:
+        self._state = state
+
+    async def open(self, post_id: int, close_at: datetime) -> None:
+        self._state.votes_close_at[post_id] = close_at
+
+    async def closing(self, now: datetime, limit: int) -> list[int]:
+        return []  # counting votes is tested on the databases
+
+    async def credit_to_show(self, subscription_id: int) -> tuple[int, str] | None:
+        return None
+
+    async def credit_shown(self, post_id: int) -> None:
+        return None
+
+    async def best_count(self, member_id: int) -> int:
+        return 0
+
+
 class MemoryUnitOfWork:
     def __init__(self, state: MemoryState) -> None:
         self.subscriptions = MemorySubscriptions(state)
@@ -514,6 +538,7 @@ class MemoryUnitOfWork:
         self.answers = MemoryAnswers(state)
         self.answer_batches = MemoryAnswerBatches(state)
         self.cards = MemoryCards(state)
+        self.votes = MemoryVotes(state)
 
 
 class MemoryStorage:

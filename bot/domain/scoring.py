@@ -16,6 +16,7 @@ class PointsPolicy:
     advanced: int = 20
     wrong: int = 2
     written: int = 5
+    best_answer: int = 10  # for the written answer voted most helpful (each, on a tie)
 
     def for_choice(self, difficulty: Difficulty, correct: bool) -> int:
         if not correct:

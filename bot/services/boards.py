@@ -138,6 +138,7 @@ class MemberStats:
     quiz_correct: int
     streak: Streak | None
     topics: tuple[TopicStats, ...] = field(default=())
+    best_answers: int = 0  # written answers the group voted the most helpful
 
     @property
     def accuracy(self) -> float | None:
@@ -154,6 +155,7 @@ async def member_stats(
         daily = await uow.answers.member_history(member_id) if member_id else []
         quizzes = await uow.quizzes.member_history(member_id) if member_id else []
         await core.group_packs.load_for(uow, (question_id for question_id, _, _ in daily))
+        best = await uow.votes.best_count(member_id) if member_id else 0
     streak = None
     if channel is not None:
         try:
@@ -180,6 +182,7 @@ async def member_stats(
         quiz_correct=sum(1 for _, correct in quizzes if correct),
         streak=streak,
         topics=tuple(topics),
+        best_answers=best,
     )
 
 
@@ -197,4 +200,6 @@ def stats_facts(result: MemberStats) -> list[tuple[str, str]]:
         facts.append(("Accuracy", f"{result.accuracy:.0%}"))
     if result.streak is not None:
         facts.append(("Streak", result.streak.describe()))
+    if result.best_answers:
+        facts.append(("Best answers", f"{result.best_answers} voted the most helpful"))
     return facts

@@ -47,6 +47,8 @@ class Core:
     # Key-point feedback on written answers, and the optional remote grader's second opinion.
     feedback: WrittenFeedback = field(default_factory=WrittenFeedback)
     grader: RemoteGrader | None = None
+    # How long after a reveal its written answers may be voted on (zero: no votes).
+    vote_window: timedelta = timedelta(hours=12)
 
     def question(self, pack: str, question_id: str) -> Question | None:
         """The question a post, answer, card or quiz refers to: one of `pack`, or a group's

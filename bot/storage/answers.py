@@ -37,6 +37,7 @@ class ScoreRow:
 
 @dataclass(frozen=True, slots=True)
 class PostAnswer:
+    id: int
     member_id: int
     name: str
     choice: str | None
@@ -117,7 +118,13 @@ class AnswerRepository:
         )
         return [
             PostAnswer(
-                row.member_id, row.name, row.choice, row.correct, row.written, row.answered_at
+                row.id,
+                row.member_id,
+                row.name,
+                row.choice,
+                row.correct,
+                row.written,
+                row.answered_at,
             )
             for row in rows
         ]

@@ -18,6 +18,7 @@ from bot.storage.members import MemberRepository
 from bot.storage.posts import PostRepository
 from bot.storage.quizzes import QuizRepository
 from bot.storage.subscriptions import SubscriptionRepository
+from bot.storage.votes import VoteRepository
 from bot.storage.workers import WorkerRepository
 
 
@@ -34,6 +35,7 @@ class UnitOfWork:
         self.clocks = ClockRepository(connection)
         self.workers = WorkerRepository(connection)
         self.group_questions = GroupQuestionRepository(connection)
+        self.votes = VoteRepository(connection)
 
 
 class Storage:

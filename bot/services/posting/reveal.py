@@ -50,7 +50,9 @@ async def reveal_post(core: Core, chats: Mapping[str, Chat], post: Post) -> bool
         return False
     fastest = next((answer.name for answer in answers if answer.correct), None)
     written = tuple(
-        WrittenAnswer(answer.name, answer.written) for answer in answers if answer.written
+        WrittenAnswer(answer.name, answer.written, answer.id)
+        for answer in answers
+        if answer.written
     )
     reveal = OutgoingReveal(
         post_id=post.id,
@@ -85,7 +87,10 @@ async def reveal_post(core: Core, chats: Mapping[str, Chat], post: Post) -> bool
         )
         return False
     async with core.storage.write() as uow:
-        recorded = await uow.posts.mark_revealed(lease, core.clock.now())
+        now = core.clock.now()
+        recorded = await uow.posts.mark_revealed(lease, now)
+        if recorded and len(written) >= 2 and core.vote_window:  # one to vote for, not one's own
+            await uow.votes.open(post.id, now + core.vote_window)
     if not recorded:
         leases.lost(lease)
         return False

@@ -52,6 +52,8 @@ async def send_claimed(core: Core, chats: Mapping[str, Chat], claimed: Claimed) 
     if question is None:
         return False
     reveal_at = now + (post.reveal_at - post.scheduled_at)
+    async with core.storage.read() as uow:  # an earlier day's best answer, if not credited yet
+        best = await uow.votes.credit_to_show(subscription.id)
     outgoing = OutgoingPost(
         post_id=post.id,
         channel=subscription.channel,
@@ -62,13 +64,15 @@ async def send_claimed(core: Core, chats: Mapping[str, Chat], claimed: Claimed) 
         mention=subscription.mention,
         thread=subscription.thread,
         credit=core.group_packs.credit(question.id),
+        best_answer=best[1] if best else None,
     )
+    shown = best[0] if best else None
     # An earlier attempt may have reached the platform before its worker died: look first.
     found = await _already_sent(core, chat, lease, subscription, outgoing)
     if found is False:
         return False
     if found is not None:
-        await _record_posted(core, lease, subscription, found, day_number, reveal_at)
+        await _record_posted(core, lease, subscription, found, day_number, reveal_at, shown)
         log.info("post=%s was already on the platform; recorded it without sending again", post.id)
         return True
     if now - post.scheduled_at > core.grace:
@@ -88,7 +92,7 @@ async def send_claimed(core: Core, chats: Mapping[str, Chat], claimed: Claimed) 
             core, lease, subscription, f"unexpected error: {type(error).__name__}", False
         )
         return False
-    if not await _record_posted(core, lease, subscription, sent, day_number, reveal_at):
+    if not await _record_posted(core, lease, subscription, sent, day_number, reveal_at, shown):
         return None
     log.info(
         "posted post=%s group=%s subscription=%s channel=%s question=%s day=%s",
@@ -122,6 +126,7 @@ async def _record_posted(
     sent: SentPost,
     day_number: int,
     reveal_at: datetime,
+    credit_shown: int | None = None,
 ) -> bool:
     now = core.clock.now()
     async with core.storage.write() as uow:
@@ -132,6 +137,8 @@ async def _record_posted(
             await uow.subscriptions.record_error(subscription.id, None, now)
             # Members keeping a streak here may now have it at risk: look at their reminders.
             await uow.cards.look_at_streak_nudges(subscription.id, now)
+            if credit_shown is not None:
+                await uow.votes.credit_shown(credit_shown)
     if not recorded:
         leases.lost(lease)
     return recorded

@@ -15,6 +15,7 @@ from bot.services.posting.claim import Missed, claim_due_posts, claimed_posts
 from bot.services.posting.fanout import FanOut
 from bot.services.posting.reveal import reveal_due_posts
 from bot.services.posting.send import send_claimed, send_post
+from bot.services.votes import close_due_votes
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +40,7 @@ async def tick(
     `meanwhile_every` seconds (default: the beat's interval) instead of after the wave.
     """
     revealed = await reveal_due_posts(core, chats)
+    await close_due_votes(core)
     nudged = 0
     every = core.pulse.interval.total_seconds() if meanwhile_every is None else meanwhile_every
     wave = asyncio.create_task(_post_wave(core, chats))
