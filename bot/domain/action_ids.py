@@ -56,7 +56,9 @@ SUGGESTION_VERBS = ("accept", "written", "edit", "decline")
 SUGGESTION = ActionId(
     "qotd:suggestion:{verb}:{number}", verb="|".join(SUGGESTION_VERBS), number=_ROW_ID
 )
-BUTTONS = (ANSWER, WRITE, QUIZ, QUIZ_STOP, RATE, SUGGESTION)
+# A vote for the most helpful written answer of a revealed post: the answer's id only.
+VOTE = ActionId("qotd:vote:{answer}", answer=_ROW_ID)
+BUTTONS = (ANSWER, WRITE, QUIZ, QUIZ_STOP, RATE, SUGGESTION, VOTE)
 
 
 def is_stale(action_id: str) -> bool:
