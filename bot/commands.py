@@ -58,6 +58,15 @@ CATALOGUE: tuple[Command, ...] = (
         elsewhere={DISCORD: "the Again / Hard / Good / Easy buttons under the reveal"},
     ),
     Command(
+        "vote",
+        "After a reveal, vote for the most helpful written answer (not your own)",
+        "<n>",
+        elsewhere={
+            DISCORD: "the Vote buttons under the reveal's written answers",
+            SLACK: "the Vote buttons under the reveal's written answers",
+        },
+    ),
+    Command(
         "remind",
         "A daily private reminder when reviews are due or a streak is at risk",
         "<HH:MM> [Time/Zone] | off",

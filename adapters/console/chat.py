@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from adapters.console import render
-from bot.ports import OutgoingNudge, OutgoingPost, OutgoingReveal, SentPost
+from bot.ports import OutgoingNudge, OutgoingPost, OutgoingReveal, SentPost, WrittenAnswer
 
 PLATFORM = "console"
 
@@ -13,6 +13,8 @@ PLATFORM = "console"
 class ConsoleChat:
     def __init__(self, write: Callable[[str], None]) -> None:
         self._write = write
+        # The written answers of the latest reveal, numbered as shown, for `vote <n>`.
+        self.last_written: tuple[WrittenAnswer, ...] = ()
 
     @property
     def platform(self) -> str:
@@ -23,6 +25,7 @@ class ConsoleChat:
         return SentPost(message_ref=f"console:{post.post_id}")
 
     async def send_reveal(self, reveal: OutgoingReveal) -> None:
+        self.last_written = reveal.results.written
         if reveal.first_part == 0:  # the console prints a reveal as one message
             self._write(render.reveal(reveal))
 

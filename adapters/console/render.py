@@ -68,6 +68,8 @@ def post(outgoing: OutgoingPost) -> str:
     ]
     if outgoing.credit:
         lines.insert(1, f"(suggested by {outgoing.credit})")
+    if outgoing.best_answer:
+        lines.append(f"Best answer of {outgoing.best_answer}.")
     if outgoing.mention:
         lines.insert(0, f"[{outgoing.mention}]")
     return "\n".join(lines)
@@ -91,8 +93,11 @@ def reveal(outgoing: OutgoingReveal) -> str:
     ]
     lines += ["", "Results: " + " · ".join(results.facts())]
     if results.written:
-        lines.append("Written answers:")
-        lines += [_wrap(f"{item.member_name}: {item.text}", "  ") for item in results.written]
+        lines.append("Written answers (`vote <n>` for the most helpful, not your own):")
+        lines += [
+            _wrap(f"{number}. {item.member_name}: {item.text}", "  ")
+            for number, item in enumerate(results.written, 1)
+        ]
     return "\n".join(lines)
 
 

@@ -32,6 +32,7 @@ from bot.services import (
     review,
     subscriptions,
     timeline,
+    votes,
 )
 from bot.services.access import Actor
 from bot.services.context import Core
@@ -89,6 +90,7 @@ Commands (one per line; `#` at the start or after a space begins a comment, exce
   quiz [topic] [difficulty] [count]   start a practice quiz; `quiz stop` ends it
   review [count]                 review your due questions (spaced repetition)
   rate <again|hard|good|easy>    after a reveal, rate your written answer against the reference
+  vote <n>                       after a reveal, vote for the most helpful written answer
   remind <HH:MM> [TZ] | remind off    a daily private reminder when reviews are due
   next                           move the clock to the next post, reveal or reminder
   advance <1d|3h|30m|1w>         move the clock forward, stopping at each post, reveal and reminder
@@ -143,6 +145,7 @@ class ConsoleSession:
             "quiz": self._quiz,
             "review": self._review,
             "rate": self._rate,
+            "vote": self._vote,
             "remind": self._remind,
             "advance": self._advance,
             "next": self._next,
@@ -383,6 +386,23 @@ class ConsoleSession:
         self.write(
             f"Rated {rating.name.lower()}: the question comes back when FSRS says it is due."
         )
+
+    async def _vote(self, args: str) -> None:
+        written = self.chat.last_written
+        try:
+            number = int(args.strip())
+        except ValueError:
+            number = 0
+        if not 1 <= number <= len(written) or written[number - 1].answer_id is None:
+            raise QotdError(
+                f"Usage: vote <n>, n from 1 to {len(written)} (the numbers of the last reveal's "
+                "written answers)."
+                if written
+                else "There is no revealed written answer to vote for yet."
+            )
+        answer_id = written[number - 1].answer_id
+        assert answer_id is not None
+        self.write(await votes.vote(self.core, CHANNEL, self.member, answer_id))
 
     async def _remind(self, args: str) -> None:
         words = args.split()
