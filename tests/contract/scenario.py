@@ -75,7 +75,9 @@ async def play_daily_loop(driver: Driver) -> None:
     assert "already picked" in await driver.pick("bob", right)
     written = await driver.write("alice", "Shrink the weights <@U1> @everyone: less variance")
     assert "saved" in written and "Key points:" in written, written
-    assert "@everyone" not in written.replace("\\@everyone", "").replace("@\u200beveryone", ""), written
+    assert "@everyone" not in written.replace("\\@everyone", "").replace("@\u200beveryone", ""), (
+        written
+    )
 
     await driver.advance(timedelta(hours=9))
     assert len(driver.reveals()) == 1

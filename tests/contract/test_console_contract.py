@@ -10,6 +10,7 @@ from bot.domain.question_form import QuestionForm
 from bot.services.context import Core
 from tests.contract.scenario import play_daily_loop
 from tests.contract.suggestion_scenario import play_suggestion_loop
+from tests.contract.vote_scenario import play_vote_loop
 
 
 class ConsoleDriver:
@@ -68,6 +69,15 @@ class ConsoleDriver:
     async def use_group_questions_only(self, admin: str) -> str:
         return await self._say(admin, "questions source 1")
 
+    async def vote(self, member: str, author: str) -> str:
+        reveal = self.reveals()[-1]
+        number = next(
+            line.split(".")[0].strip()
+            for line in reveal.splitlines()
+            if line.strip()[:1].isdigit() and f". {author}:" in line
+        )
+        return await self._say(member, f"vote {number}")
+
     def private_notices(self, member: str) -> list[str]:
         mark = f"[private to {_console_name(member)}] "
         return [text.removeprefix(mark) for text in self._output if text.startswith(mark)]
@@ -101,3 +111,10 @@ async def test_the_suggestion_loop_on_the_console(core):
     assert isinstance(clock, ManualClock)
     clock.set(datetime(2026, 3, 2, 10, 0, tzinfo=UTC))
     await play_suggestion_loop(ConsoleDriver(core, clock))
+
+
+async def test_the_vote_loop_on_the_console(core):
+    clock = core.clock
+    assert isinstance(clock, ManualClock)
+    clock.set(datetime(2026, 3, 2, 10, 0, tzinfo=UTC))
+    await play_vote_loop(ConsoleDriver(core, clock))
