@@ -54,6 +54,8 @@ class Settings(BaseSettings):
     points_wrong: int = Field(2, ge=0)
     points_written: int = Field(5, ge=0)
     points_best_answer: int = Field(10, ge=0)
+    # Added to a written answer per key point it covers (the local matcher's count; 0: off).
+    points_per_key_point: int = Field(0, ge=0, le=100)
     # How long after the reveal members may vote for the most helpful written answer
     # (0: no votes).
     vote_hours: float = Field(12.0, ge=0, le=168)
@@ -121,6 +123,7 @@ class Settings(BaseSettings):
             wrong=self.points_wrong,
             written=self.points_written,
             best_answer=self.points_best_answer,
+            per_key_point=self.points_per_key_point,
         )
 
     @property

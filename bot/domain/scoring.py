@@ -17,6 +17,7 @@ class PointsPolicy:
     wrong: int = 2
     written: int = 5
     best_answer: int = 10  # for the written answer voted most helpful (each, on a tie)
+    per_key_point: int = 0  # added to a written answer for each key point it covers
 
     def for_choice(self, difficulty: Difficulty, correct: bool) -> int:
         if not correct:

@@ -134,7 +134,9 @@ class _Row:
                 core.points.for_choice(self.question.difficulty, correct),
             )
         if request.written is not None:
-            self.written = _Written(index, request.written, core.points.written)
+            self.written = _Written(
+                index, request.written, _written_points(core, self.question, request.written)
+            )
 
     def values(self, now: datetime) -> dict[str, Any]:
         return {
@@ -148,6 +150,16 @@ class _Row:
             "answered_at": now,
             "written_at": now if self.written else None,
         }
+
+
+def _written_points(core: Core, question: Question, text: str) -> int:
+    """A written answer's points: flat, plus a share per key point covered when configured
+    (by the local matcher only: a remote grader never moves points)."""
+    points = core.points.written
+    if core.points.per_key_point:
+        feedback = core.feedback.check(question, text)
+        points += core.points.per_key_point * (feedback.covered if feedback else 0)
+    return points
 
 
 def _already_picked(letter: str) -> AlreadyAnswered:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -227,3 +228,15 @@ async def test_feedback_that_fails_leaves_the_answer_saved(core, clock, chat, ch
     )
     assert receipt.wrote and receipt.feedback is None
     assert await count_answers(core) == 1
+
+
+async def test_covered_key_points_add_points_when_configured(core, clock, chat, channel):
+    scaled = replace(core, points=replace(core.points, per_key_point=3))
+    post_id = await open_post(scaled, clock, chat, channel)
+    question = chat.posts[-1].question
+    receipt = await answers.submit(
+        scaled, AnswerRequest(post_id, member("ana"), channel, written=question.key_points[0])
+    )
+    assert receipt.feedback is not None
+    assert receipt.points == core.points.written + 3 * receipt.feedback.covered
+    assert receipt.feedback.covered >= 1
