@@ -394,17 +394,35 @@ class MemoryAnswers:
         return True
 
     async def set_written(
-        self, post_id: int, member_id: int, text: str, points: int, now: datetime
+        self,
+        post_id: int,
+        member_id: int,
+        text: str,
+        points: int,
+        now: datetime,
+        coverage: dict[str, Any] | None = None,
     ) -> bool:
         row = self._state.answers.get((post_id, member_id))
         if row is None or row["written"] is not None:
             return False
-        row.update(written=text, points=row["points"] + points, written_at=now)
+        row.update(written=text, points=row["points"] + points, written_at=now, **(coverage or {}))
         return True
 
     async def add_scores(self, totals: dict[tuple[str, str, int], int]) -> None:
         for key, points in totals.items():
             self._state.scores[key] = self._state.scores.get(key, 0) + points
+
+    async def written_coverage(self, member_id: int) -> list[tuple[str, int, str, datetime]]:
+        return [
+            (
+                self._state.posts[post].question_id,
+                row["key_points_covered"],
+                row["key_points_missed"] or "",
+                row["written_at"],
+            )
+            for (post, member), row in self._state.answers.items()
+            if member == member_id and row.get("key_points_covered") is not None
+        ]
 
     async def results(self, post_id: int) -> tuple[int, int, int]:
         rows = [row for (post, _), row in self._state.answers.items() if post == post_id]

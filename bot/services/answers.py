@@ -17,6 +17,7 @@ from typing import Any
 # The use case's request and receipt, importable from here by the front ends.
 from bot.domain.answer import AnswerReceipt as AnswerReceipt
 from bot.domain.answer import AnswerRequest as AnswerRequest
+from bot.domain.feedback import Feedback
 from bot.domain.identity import is_row_id
 from bot.domain.periods import all_period_keys
 from bot.domain.post import PostStatus
@@ -41,6 +42,7 @@ from bot.storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 
+_NO_COVERAGE: dict[str, Any] = {"key_points_covered": None, "key_points_missed": None}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -79,11 +81,10 @@ async def submit(core: Core, request: AnswerRequest) -> AnswerReceipt:
     except StorageUnavailable as error:
         log.warning("answer to post=%s not saved: %s", request.post_id, error.message)
         raise AnswerNotSaved(timed_out=error.timed_out) from error
-    if request.written is not None and receipt.wrote:  # worked out after it is saved
-        feedback = core.feedback.check(receipt.question, request.written)
-        if feedback is not None and core.grader is not None:
-            feedback = await core.grader.regrade(receipt.question, request.written, feedback)
-        receipt = replace(receipt, feedback=feedback)
+    if request.written is not None and receipt.feedback is not None and core.grader is not None:
+        # A second opinion, after the answer is saved: it never moves points.
+        regraded = await core.grader.regrade(receipt.question, request.written, receipt.feedback)
+        receipt = replace(receipt, feedback=regraded)
     return receipt
 
 
@@ -108,6 +109,14 @@ class _Written:
     request: int
     text: str
     points: int
+    feedback: Feedback | None
+
+    def coverage(self) -> dict[str, Any]:
+        """The answer row's key-point columns."""
+        if self.feedback is None:
+            return {"key_points_covered": None, "key_points_missed": None}
+        missed = [str(point.number) for point in self.feedback.points if not point.covered]
+        return {"key_points_covered": self.feedback.covered, "key_points_missed": ",".join(missed)}
 
 
 @dataclass
@@ -134,9 +143,14 @@ class _Row:
                 core.points.for_choice(self.question.difficulty, correct),
             )
         if request.written is not None:
-            self.written = _Written(
-                index, request.written, _written_points(core, self.question, request.written)
+            # Worked out here, in-process and in well under a millisecond, so the coverage is
+            # stored with the answer (stats, review) and may add points; never a reason to
+            # refuse it (no feedback is None).
+            feedback = core.feedback.check(self.question, request.written)
+            points = core.points.written + core.points.per_key_point * (
+                feedback.covered if feedback else 0
             )
+            self.written = _Written(index, request.written, points, feedback)
 
     def values(self, now: datetime) -> dict[str, Any]:
         return {
@@ -145,21 +159,12 @@ class _Row:
             "choice": self.choice.letter if self.choice else None,
             "correct": self.choice.correct if self.choice else None,
             "written": self.written.text if self.written else None,
+            **(self.written.coverage() if self.written else _NO_COVERAGE),
             "points": (self.choice.points if self.choice else 0)
             + (self.written.points if self.written else 0),
             "answered_at": now,
             "written_at": now if self.written else None,
         }
-
-
-def _written_points(core: Core, question: Question, text: str) -> int:
-    """A written answer's points: flat, plus a share per key point covered when configured
-    (by the local matcher only: a remote grader never moves points)."""
-    points = core.points.written
-    if core.points.per_key_point:
-        feedback = core.feedback.check(question, text)
-        points += core.points.per_key_point * (feedback.covered if feedback else 0)
-    return points
 
 
 def _already_picked(letter: str) -> AlreadyAnswered:
@@ -243,6 +248,9 @@ async def _record(
                 + (row.written.points if row.written and row.written.request == index else 0),
                 streak=streak.current,
                 best_streak=streak.best,
+                feedback=row.written.feedback
+                if row.written and row.written.request == index
+                else None,
             )
     return [outcome if outcome is not None else QotdError("not recorded") for outcome in outcomes]
 
@@ -267,7 +275,7 @@ async def _complete_existing(
     if written is not None:
         taken = existing is not None and existing.written is not None
         if taken or not await uow.answers.set_written(
-            row.post.post_id, row.member_id, written.text, written.points, now
+            row.post.post_id, row.member_id, written.text, written.points, now, written.coverage()
         ):
             outcomes[written.request] = _already_wrote()
             row.written = None

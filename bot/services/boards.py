@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 
 from bot.domain.identity import ChannelRef, MemberRef
 from bot.domain.periods import Period, Scope, period_key, scope_key
@@ -139,6 +140,11 @@ class MemberStats:
     streak: Streak | None
     topics: tuple[TopicStats, ...] = field(default=())
     best_answers: int = 0  # written answers the group voted the most helpful
+    # Share of key points the member's written answers covered: all time, and the last 4 weeks.
+    written_coverage: float | None = None
+    recent_coverage: float | None = None
+    # Topics whose key points the member missed most, with how many missed (most first).
+    missed_topics: tuple[tuple[str, int], ...] = ()
 
     @property
     def accuracy(self) -> float | None:
@@ -156,6 +162,8 @@ async def member_stats(
         quizzes = await uow.quizzes.member_history(member_id) if member_id else []
         await core.group_packs.load_for(uow, (question_id for question_id, _, _ in daily))
         best = await uow.votes.best_count(member_id) if member_id else 0
+        covered = await uow.answers.written_coverage(member_id) if member_id else []
+        await core.group_packs.load_for(uow, (question_id for question_id, _, _, _ in covered))
     streak = None
     if channel is not None:
         try:
@@ -183,7 +191,35 @@ async def member_stats(
         streak=streak,
         topics=tuple(topics),
         best_answers=best,
+        **_coverage(core, covered),
     )
+
+
+RECENT = timedelta(weeks=4)
+
+
+def _coverage(core: Core, rows: list[tuple[str, int, str, datetime]]) -> dict[str, Any]:
+    """Key-point coverage of written answers, overall and recent, and the topics missed most."""
+    since = core.clock.now() - RECENT
+    totals = {"all": [0, 0], "recent": [0, 0]}
+    missed: dict[str, int] = defaultdict(int)
+    for question_id, covered, missed_numbers, when in rows:
+        question = core.library.find(question_id) or core.group_packs.question(question_id)
+        if question is None or not question.key_points:
+            continue
+        for key in ("all", "recent") if when and when >= since else ("all",):
+            totals[key][0] += covered
+            totals[key][1] += len(question.key_points)
+        for _ in filter(None, missed_numbers.split(",")):
+            for topic in question.topics:
+                missed[topic] += 1
+    share = {key: (got / out if out else None) for key, (got, out) in totals.items()}
+    ranked = sorted(missed.items(), key=lambda item: (-item[1], item[0]))[:3]
+    return {
+        "written_coverage": share["all"],
+        "recent_coverage": share["recent"],
+        "missed_topics": tuple(ranked),
+    }
 
 
 def stats_facts(result: MemberStats) -> list[tuple[str, str]]:
@@ -202,4 +238,18 @@ def stats_facts(result: MemberStats) -> list[tuple[str, str]]:
         facts.append(("Streak", result.streak.describe()))
     if result.best_answers:
         facts.append(("Best answers", f"{result.best_answers} voted the most helpful"))
+    if result.written_coverage is not None:
+        recent = (
+            f" (last 4 weeks: {result.recent_coverage:.0%})"
+            if result.recent_coverage is not None
+            else ""
+        )
+        facts.append(("Key points covered", f"{result.written_coverage:.0%}{recent}"))
+    if result.missed_topics:
+        facts.append(
+            (
+                "Key points missed most",
+                ", ".join(f"{topic} ({count})" for topic, count in result.missed_topics),
+            )
+        )
     return facts

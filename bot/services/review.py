@@ -106,7 +106,11 @@ def _new_questions(
     now: datetime,
 ) -> list[str]:
     pack = core.library.pack(pack_id)
-    weak_order = {item.topic: rank for rank, item in enumerate(weakest_topics(stats))}
+    # Topics whose key points the member's written answers miss most come first, then the
+    # topics they pick least accurately.
+    order = [topic for topic, _ in stats.missed_topics]
+    order += [item.topic for item in weakest_topics(stats) if item.topic not in order]
+    weak_order = {topic: rank for rank, topic in enumerate(order)}
     unseen = [
         question for question in pack.questions if question.has_choices and question.id not in known
     ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -68,9 +68,16 @@ class AnswerRepository:
         return bool(result.rowcount)
 
     async def set_written(
-        self, post_id: int, member_id: int, text: str, points: int, now: datetime
+        self,
+        post_id: int,
+        member_id: int,
+        text: str,
+        points: int,
+        now: datetime,
+        coverage: Mapping[str, Any] | None = None,
     ) -> bool:
-        """Record the member's written answer; False when they had written one already."""
+        """Record the member's written answer (with its key-point coverage); False when they
+        had written one already."""
         result = await self._connection.execute(
             update(answers)
             .where(
@@ -78,7 +85,9 @@ class AnswerRepository:
                 answers.c.member_id == member_id,
                 answers.c.written.is_(None),
             )
-            .values(written=text, points=answers.c.points + points, written_at=now)
+            .values(
+                written=text, points=answers.c.points + points, written_at=now, **(coverage or {})
+            )
         )
         return bool(result.rowcount)
 
@@ -255,6 +264,24 @@ class AnswerRepository:
             .where(answers.c.member_id == member_id)
         )
         return [(row.question_id, row.correct, bool(row.wrote)) for row in rows]
+
+    async def written_coverage(self, member_id: int) -> list[tuple[str, int, str, datetime]]:
+        """(question id, key points covered, missed numbers, when) for each written answer of
+        the member whose coverage is known."""
+        rows = await self._connection.execute(
+            select(
+                posts.c.question_id,
+                answers.c.key_points_covered,
+                answers.c.key_points_missed,
+                answers.c.written_at,
+            )
+            .join(posts, posts.c.id == answers.c.post_id)
+            .where(answers.c.member_id == member_id, answers.c.key_points_covered.is_not(None))
+        )
+        return [
+            (row.question_id, row.key_points_covered, row.key_points_missed or "", row.written_at)
+            for row in rows
+        ]
 
     async def results(self, post_id: int) -> tuple[int, int, int]:
         """(answers, multiple-choice answers, correct picks) of a post."""

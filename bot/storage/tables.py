@@ -229,6 +229,10 @@ answers = Table(
     Column("self_rating", Integer),
     # Voted the most helpful written answer of its post (ties share it).
     Column("best", Boolean, nullable=False, default=False, server_default=false()),
+    # How many of the question's key points the written answer covered, and the numbers of
+    # those it missed ("2,4"), as the local matcher judged when it arrived.
+    Column("key_points_covered", Integer),
+    Column("key_points_missed", String(64)),
     # One answer per member per post: double clicks and races meet this key.
     UniqueConstraint("post_id", "member_id", name="uq_answers_post_id_member_id"),
     Index("ix_answers_member_id", "member_id"),

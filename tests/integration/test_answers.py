@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.errors import AlreadyAnswered, AnswersClosed, InvalidAnswer, NoOpenPost
-from bot.services import answers, posting
+from bot.services import answers, boards, posting
 from bot.services.answers import AnswerRequest
 from bot.storage.tables import answers as answers_table
 from tests.conftest import member
@@ -240,3 +240,16 @@ async def test_covered_key_points_add_points_when_configured(core, clock, chat, 
     assert receipt.feedback is not None
     assert receipt.points == core.points.written + 3 * receipt.feedback.covered
     assert receipt.feedback.covered >= 1
+
+
+async def test_stats_show_key_point_coverage_and_the_topics_missed(core, clock, chat, channel):
+    post_id = await open_post(core, clock, chat, channel)
+    question = chat.posts[-1].question
+    off_topic = "Gradient boosting grows shallow trees one after another on the residuals."
+    await answers.submit(core, AnswerRequest(post_id, member("ana"), channel, written=off_topic))
+    stats = await boards.member_stats(core, member("ana"))
+    assert stats.written_coverage == 0.0 and stats.recent_coverage == 0.0
+    missed = len(question.key_points)
+    assert stats.missed_topics == tuple(sorted((topic, missed) for topic in question.topics))[:3]
+    facts = dict(boards.stats_facts(stats))
+    assert facts["Key points covered"] == "0% (last 4 weeks: 0%)"
