@@ -1,4 +1,4 @@
-"""Buttons and modal submissions, after their ack: answers, the write modal, quizzes."""
+"""Buttons and modal submissions, after their ack: answers, the write modal, quizzes, votes."""
 
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ from adapters.slack import ids, replies
 from adapters.slack.blocks import Message
 from adapters.slack.commands import scheduled_reply
 from adapters.slack.identity import AdminCheck
+from adapters.slack.mrkdwn import escape
 from adapters.slack.views import write_modal
 from bot.domain.identity import ChannelRef, MemberRef
 from bot.domain.schedule_words import ScheduleRequest
 from bot.errors import AnswersClosed, QotdError
-from bot.services import answers, quiz, review, subscriptions
+from bot.services import answers, quiz, review, subscriptions, votes
 from bot.services.context import Core
 from bot.services.today import today
 
@@ -70,6 +71,12 @@ async def rate(
 ) -> Message:
     """A click on Again / Hard / Good / Easy under a reveal: rate your written answer."""
     return replies.rated(await review.rate_written(core, member, channel, post_id, rating))
+
+
+async def vote(core: Core, channel: ChannelRef, member: MemberRef, answer_id: int) -> Message:
+    """A click on "Vote: <name>" under a reveal, from `channel` (the core checks the post is
+    its); the reply names the author as they typed their name, so it is escaped."""
+    return replies.text(escape(await votes.vote(core, channel, member, answer_id)))
 
 
 async def save_schedule(

@@ -130,6 +130,7 @@ class SlackBolt:
         app.action(ids.QUIZ)(self._on_quiz)
         app.action(ids.QUIZ_STOP)(self._on_quiz_stop)
         app.action(ids.RATE)(self._on_rate)
+        app.action(ids.VOTE)(self._on_vote)
         self.suggestions.register(app)
         app.action(ids.STALE)(self._on_stale)  # after the others: Bolt runs the first match
         app.view(ids.WRITE_VIEW)(self._on_write_view)
@@ -285,6 +286,22 @@ class SlackBolt:
             await _respond(respond, reply)
 
         await guarded("rate", work(), _replier(respond))
+
+    async def _on_vote(
+        self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond
+    ) -> None:
+        self._track()
+        await ack()
+        match = ids.VOTE.match(action["action_id"])
+        assert match is not None
+        member = interaction_user(body)
+
+        async def work() -> None:
+            channel = interaction_channel(body)  # where Slack says the click came from
+            reply = await actions.vote(self.core, channel, member, int(match["answer"]))
+            await _respond(respond, reply)
+
+        await guarded("vote", work(), _replier(respond))
 
     async def _on_stale(self, ack: AsyncAck, respond: AsyncRespond) -> None:
         """A `qotd:` action no listener above takes: old, forged, or an id past 64 bits."""

@@ -22,7 +22,10 @@ from adapters.slack import ids, limits
 from adapters.slack.mrkdwn import code_chunks, escape, from_markdown, split, subteam_mention, trim
 from bot.domain import action_ids
 from bot.domain.question import LETTERS, Question
-from bot.ports import OutgoingPost, OutgoingReveal, Results
+from bot.ports import OutgoingPost, OutgoingReveal, Results, WrittenAnswer
+
+# Vote buttons go in at most this many actions blocks (25 buttons each) under a reveal.
+VOTE_BLOCKS = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +120,8 @@ def question_post(post: OutgoingPost) -> Message:
     ]
     if post.credit:
         blocks.append(credit_line(post.credit))
+    if post.best_answer:
+        blocks.append(best_answer_line(post.best_answer))
     mention = subteam_mention(post.mention)
     if mention:
         blocks.insert(0, SectionBlock(text=MarkdownTextObject(text=mention)))
@@ -138,6 +143,12 @@ def question_post(post: OutgoingPost) -> Message:
 def credit_line(name: str) -> Block:
     """Who suggested a group's own question: their name as text, never a mention."""
     return context(f"Suggested by {escape(trim(name, 100))}")
+
+
+def best_answer_line(credit: str) -> Block:
+    """An earlier day's most helpful answer (`Day 3: Ada (4 votes)`): names as text, never a
+    mention."""
+    return context(f"Best answer of {escape(trim(credit, 500))}")
 
 
 def summary(results: Results) -> str:
@@ -181,6 +192,7 @@ def reveal_messages(reveal: OutgoingReveal) -> list[Message]:
         blocks += sections(f"*Key points*\n{points}")
     blocks += sections(f"*Results:* {summary(reveal.results)}")
     blocks += written_answers(reveal.results)
+    blocks += vote_buttons(reveal.post_id, reveal.results.written)
     if reveal.results.written:
         blocks += rating_buttons(reveal.post_id)
     messages = paginate(f"Answer · Day {reveal.day_number}: {summary(reveal.results)}", blocks)
@@ -217,6 +229,37 @@ def written_answers(results: Results) -> list[Block]:
     for item in results.written:
         blocks += sections(f"*{escape(item.member_name)}:* {escape(item.text)}")
     return blocks
+
+
+def vote_buttons(post_id: int, written: Sequence[WrittenAnswer]) -> list[Block]:
+    """A "Vote: <name>" button per written answer (its id carries only the answer's id); the
+    answers past what VOTE_BLOCKS hold get none, and the line above the buttons says so."""
+    votable = [(item.member_name, item.answer_id) for item in written if item.answer_id]
+    if len(votable) < 2:  # the core opens votes only when there is someone else's to pick
+        return []
+    size = limits.ACTIONS_ELEMENTS
+    room = size * VOTE_BLOCKS
+    buttons = [vote_button(name, answer_id) for name, answer_id in votable[:room]]
+    note = "Which written answer helped most? Vote for it: one vote each, not for your own."
+    if len(votable) > room:
+        left = len(votable) - room
+        note += (
+            f" Only the first {room} answers have a vote button; {left} more cannot be voted for."
+        )
+    blocks = [context(note)]
+    for number, start in enumerate(range(0, len(buttons), size)):
+        row = buttons[start : start + size]
+        blocks.append(ActionsBlock(block_id=f"qotd-vote-{post_id}-{number}", elements=row))
+    return blocks
+
+
+def vote_button(name: str, answer_id: int) -> ButtonElement:
+    """`Vote: <name>`, the name escaped (Slack reads entities in plain text too) and cut to fit."""
+    action_id = ids.vote(answer_id)
+    label = trim(escape(f"Vote: {name}"), limits.BUTTON_TEXT)
+    return ButtonElement(
+        text=PlainTextObject(text=label, emoji=False), action_id=action_id, value=action_id
+    )
 
 
 def _fit(blocks: Iterable[Block]) -> tuple[Block, ...]:

@@ -22,6 +22,7 @@ QUIZ = action_ids.QUIZ.pattern
 QUIZ_STOP = action_ids.QUIZ_STOP.pattern
 RATE = action_ids.RATE.pattern
 SUGGESTION = action_ids.SUGGESTION
+VOTE = action_ids.VOTE.pattern
 STALE = re.compile(f"^{action_ids.PREFIX}")
 WRITE_VIEW = "qotd:write-view"
 SCHEDULE_VIEW = "qotd:schedule-view"
@@ -58,6 +59,11 @@ def rate(post_id: int, rating: str) -> str:
 def suggestion(verb: str, number: int) -> str:
     """A suggestion's button: the action and the suggestion's number, nothing else."""
     return _checked(SUGGESTION.build(verb=verb, number=number))
+
+
+def vote(answer_id: int) -> str:
+    """A vote button: the written answer's id only; the channel comes from the click."""
+    return _checked(action_ids.VOTE.build(answer=answer_id))
 
 
 def _kind(kind: str) -> str:

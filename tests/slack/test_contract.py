@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.domain import action_ids
 from bot.domain.identity import ChannelRef
 from bot.domain.question_form import QuestionForm
 from tests.contract.scenario import play_daily_loop
 from tests.contract.suggestion_scenario import play_suggestion_loop
+from tests.contract.vote_scenario import play_vote_loop
 from tests.slack import suggesting
 from tests.slack.checks import text_of
 from tests.slack.fake_api import TEAM
@@ -56,6 +58,24 @@ class SlackDriver:
         ]
 
 
+class SlackVoteDriver(SlackDriver):
+    """The best-answer loop: a vote is a click on the "Vote: <name>" button under the reveal."""
+
+    async def vote(self, member: str, author: str) -> str:
+        fake = self.harness.fake
+        post = next(post for post in reversed(fake.posts()) if fake.thread(post["ts"]))
+        button = next(
+            element
+            for message in fake.thread(post["ts"])
+            for block in message["blocks"]
+            if block["type"] == "actions"
+            for element in block["elements"]
+            if action_ids.VOTE.match(element["action_id"])
+            and element["text"]["text"] == f"Vote: {author}"
+        )
+        return await self.harness.click(member, button["action_id"])
+
+
 class SlackSuggestionDriver(SlackDriver):
     """The suggestion loop through Slack's forms and buttons: `/qotd suggest` opens the form,
     the admin's Edit and Accept are the buttons of `/qotd suggestions`."""
@@ -96,3 +116,7 @@ async def test_the_suggestion_loop_on_slack(slack: SlackHarness) -> None:
     # The hostile name is shown as text: escaped, never a mention or a mass ping.
     assert "Suggested by Ada @\u2060everyone" in text_of(post)
     assert "<!everyone>" not in str(post) and "<@" not in str(post["blocks"])
+
+
+async def test_the_vote_loop_on_slack(slack: SlackHarness) -> None:
+    await play_vote_loop(SlackVoteDriver(slack))
