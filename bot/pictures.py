@@ -44,19 +44,23 @@ def progress_card(progress: Progress, title: str) -> Picture:
     """A calendar heatmap of answers per day, and accuracy for every topic the text lists."""
     plt = _pyplot()
     topics = list(progress.stats.topics)
+    coverage = list(progress.stats.coverage_by_week)
     # The bars grow with the topics, so every topic the text lists fits at a readable size.
     bars_height = max(2.2, 0.32 * len(topics) + 1.0)
-    figure, (calendar, bars) = plt.subplots(
-        2,
+    heights = [2.9, bars_height] + ([2.2] if coverage else [])
+    figure, panels = plt.subplots(
+        len(heights),
         1,
-        figsize=(8, 2.9 + bars_height),
+        figsize=(8, sum(heights)),
         dpi=DPI,
-        gridspec_kw={"height_ratios": [2.9, bars_height]},
+        gridspec_kw={"height_ratios": heights},
     )
     try:
         figure.suptitle(title, fontsize=14)
-        drawn = _calendar(figure, calendar, progress)
-        drawn |= _topic_bars(bars, topics)
+        drawn = _calendar(figure, panels[0], progress)
+        drawn |= _topic_bars(panels[1], topics)
+        if coverage:
+            drawn |= _coverage_bars(panels[2], coverage)
         figure.tight_layout()
         return Picture(_png(figure), drawn)
     finally:
@@ -150,6 +154,32 @@ def _topic_bars(axes: Any, topics: list[TopicStats]) -> dict[str, Any]:
         "topics": [tick.get_text() for tick in axes.get_yticklabels()][::-1],
         "accuracy": [int(patch.get_width()) for patch in drawn_bars.patches][::-1],
         "labels": [text.get_text() for text in axes.texts][::-1],
+    }
+
+
+def _coverage_bars(axes: Any, weeks: list[tuple[str, float]]) -> dict[str, Any]:
+    """Key points covered by the member's written answers, per week with answers."""
+    labels = [week.split("-")[1] for week, _ in weeks]
+    values = [round(100 * share) for _, share in weeks]
+    bars = axes.bar(labels, values, color=BAR)
+    for patch, value in zip(bars.patches, values, strict=True):
+        axes.text(
+            patch.get_x() + patch.get_width() / 2,
+            value + 2,
+            f"{value}%",
+            ha="center",
+            va="bottom",
+            fontsize=8,
+        )
+    axes.set_ylim(0, 110)
+    axes.set_ylabel("% of key points", fontsize=8)
+    axes.set_title("Written answers: key points covered, by week", fontsize=10)
+    axes.tick_params(labelsize=8)
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+    return {
+        "coverage_weeks": [tick.get_text() for tick in axes.get_xticklabels()],
+        "coverage": [int(patch.get_height()) for patch in bars.patches],
     }
 
 

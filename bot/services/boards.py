@@ -145,6 +145,9 @@ class MemberStats:
     recent_coverage: float | None = None
     # Topics whose key points the member missed most, with how many missed (most first).
     missed_topics: tuple[tuple[str, int], ...] = ()
+    # Share of key points covered per ISO week ("2026-W10", 0.5), oldest first, weeks with
+    # written answers only.
+    coverage_by_week: tuple[tuple[str, float], ...] = ()
 
     @property
     def accuracy(self) -> float | None:
@@ -196,12 +199,14 @@ async def member_stats(
 
 
 RECENT = timedelta(weeks=4)
+COVERAGE_WEEKS = 12  # the weeks the progress picture shows
 
 
 def _coverage(core: Core, rows: list[tuple[str, int, str, datetime]]) -> dict[str, Any]:
     """Key-point coverage of written answers, overall and recent, and the topics missed most."""
     since = core.clock.now() - RECENT
     totals = {"all": [0, 0], "recent": [0, 0]}
+    weekly: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     missed: dict[str, int] = defaultdict(int)
     for question_id, covered, missed_numbers, when in rows:
         question = core.library.find(question_id) or core.group_packs.question(question_id)
@@ -210,6 +215,10 @@ def _coverage(core: Core, rows: list[tuple[str, int, str, datetime]]) -> dict[st
         for key in ("all", "recent") if when and when >= since else ("all",):
             totals[key][0] += covered
             totals[key][1] += len(question.key_points)
+        if when is not None:
+            year, week, _ = when.isocalendar()
+            weekly[f"{year}-W{week:02d}"][0] += covered
+            weekly[f"{year}-W{week:02d}"][1] += len(question.key_points)
         for _ in filter(None, missed_numbers.split(",")):
             for topic in question.topics:
                 missed[topic] += 1
@@ -219,6 +228,9 @@ def _coverage(core: Core, rows: list[tuple[str, int, str, datetime]]) -> dict[st
         "written_coverage": share["all"],
         "recent_coverage": share["recent"],
         "missed_topics": tuple(ranked),
+        "coverage_by_week": tuple(
+            (week, got / out) for week, (got, out) in sorted(weekly.items())[-COVERAGE_WEEKS:]
+        ),
     }
 
 

@@ -104,3 +104,23 @@ def test_the_calendar_has_a_legend_for_its_colours():
     assert picture.drawn["legend"] == "answers per day"
     assert picture.drawn["legend_ticks"][0] == 0 and picture.drawn["legend_ticks"][-1] == 4
     assert 5_000 < len(picture.png) < 40_000  # small enough to post, big enough to read
+
+
+async def test_the_card_draws_written_answer_coverage_by_week(core, clock, chat, channel):
+    await subscribe(core, channel)
+    clock.set(datetime(2026, 3, 2, 8, 1, tzinfo=UTC))
+    for week in range(3):
+        await posting.tick(core, chat.chats)
+        post = chat.posts[-1]
+        text = post.question.key_points[0] if week else "nothing to do with it"
+        await answers.submit(
+            core, AnswerRequest(post.post_id, member("ana"), channel, written=text)
+        )
+        clock.advance(timedelta(weeks=1))
+    result = await progress.member_progress(core, member("ana"), channel)
+    weeks = result.stats.coverage_by_week
+    assert [week for week, _ in weeks] == ["2026-W10", "2026-W11", "2026-W12"]
+    assert weeks[0][1] == 0.0 and weeks[1][1] > 0
+    picture = pictures.progress_card(result, "Ana")
+    assert picture.drawn["coverage_weeks"] == ["W10", "W11", "W12"]
+    assert picture.drawn["coverage"] == [round(100 * share) for _, share in weeks]
