@@ -75,6 +75,9 @@ class OutgoingReveal:
     # Who suggested the question (see OutgoingPost.credit): a post redrawn at its reveal
     # keeps the line.
     credit: str | None = None
+    # Whether members may vote for the most helpful written answer (at least two written
+    # answers and a vote window): front ends show the vote buttons only then.
+    votes_open: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from typing import Any
 import aiohttp
 import discord
 
-from adapters.discord import markers, render, replies
+from adapters.discord import markers, render, replies, votes
 from adapters.discord.components import closed_view, post_view
 from adapters.discord.context import PLATFORM
 from adapters.discord.limits import pack_embeds
@@ -107,7 +107,11 @@ class DiscordChat:
         solution = render.solution_embed(reveal)
         if solution is not None:
             embeds.append(solution)
-        embeds += render.written_embeds(reveal.day_number, reveal.results.written)
+        written = reveal.results.written
+        embeds += render.written_embeds(reveal.day_number, written)
+        voting = votes.votable(written) if reveal.votes_open else []
+        if voting:  # under the last written answer, above the buttons
+            embeds[-1].set_footer(text=votes.note(len(written), len(voting)))
         target = self._channel(channel_id, reveal.channel.group_id)
         # In the thread, or else as a reply to the post (which may have been deleted).
         extra: dict[str, Any] = {}
@@ -123,8 +127,11 @@ class DiscordChat:
             batch = parts[part]
             if part and link:  # how a retry tells which parts went out
                 batch[0].url = markers.part_link(link, part)
-            if part == 0 and reveal.results.written:
-                extra["view"] = rate_view(reveal.post_id)
+            view = rate_view(reveal.post_id) if part == 0 and written else None
+            if part == len(parts) - 1 and voting:
+                view = votes.with_votes(view, voting)
+            if view is not None:
+                extra["view"] = view
             try:
                 async with self._platform_errors(channel_id, "post the answer"):
                     await target.send(

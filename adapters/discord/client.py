@@ -23,6 +23,7 @@ from adapters.discord.context import PLATFORM, Services
 from adapters.discord.errors import guarded, report
 from adapters.discord.markers import WRITTEN, is_stale_button
 from adapters.discord.rating import RateButton
+from adapters.discord.votes import VoteButton
 from bot.config import Settings
 from bot.domain.action_ids import ActionId
 from bot.errors import QotdError, StaleButton
@@ -73,7 +74,7 @@ class QotdClient(discord.Client):
 
     async def setup_hook(self) -> None:
         """Register buttons and commands before the gateway connects, then sync commands."""
-        self.add_dynamic_items(*DYNAMIC_ITEMS, RateButton, suggestions.SuggestionButton)
+        self.add_dynamic_items(*DYNAMIC_ITEMS, RateButton, VoteButton, suggestions.SuggestionButton)
         self.tree.add_command(build_group())
         await self.sync_commands()
 
@@ -127,6 +128,7 @@ class DiscordFrontEnd:
             )
         else:
             self.client = QotdClient(**options)
+        # The setting the core's vote window is built from: no window, no vote buttons.
         self._chat = DiscordChat(self.client)
         self.client.qotd = Services(core=core, chats={PLATFORM: self._chat})
 

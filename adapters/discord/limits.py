@@ -25,8 +25,9 @@ THREAD_NAME = 100
 CHOICES = 25
 CHOICE_NAME = 100
 CHOICE_VALUE = 100
-# Button labels, custom ids and the modal's texts are short and fixed, so no limit on them is
-# needed here; the test fake of Discord checks those too.
+BUTTON_LABEL = 80  # a vote button names a member; every other label is short and fixed
+# Custom ids and the modal's texts are short and fixed, so no limit on them is needed here;
+# the test fake of Discord checks those too.
 
 ELLIPSIS = "…"
 

@@ -26,6 +26,7 @@ WRITTEN_TITLE = "Written answers"
 SOLUTION_TITLE = "Solution"
 HOW_TO_ANSWER = "Pick a letter for the quick check, or write an answer. Your feedback is private."
 CREDIT_NAME = 100  # the core keeps at most this much of a suggester's name
+BEST_ANSWER = 300  # a tie names several members: plenty for the line, never the whole post
 HOW_TO_RATE = "Wrote an answer? Rate it against this one: the buttons schedule its review."
 
 
@@ -68,6 +69,11 @@ def credit_line(name: str) -> str:
     return f"Suggested by {limits.escape(limits.clip(name, CREDIT_NAME))}"
 
 
+def best_answer_line(text: str) -> str:
+    """`Best answer of Day 3: Ada (4 votes)`: an earlier day's most helpful written answer."""
+    return f"Best answer of {limits.escape(limits.clip(text, BEST_ANSWER))}"
+
+
 def post_embed(post: OutgoingPost) -> discord.Embed:
     """The daily question as members first see it."""
     question = post.question
@@ -77,6 +83,9 @@ def post_embed(post: OutgoingPost) -> discord.Embed:
     if post.credit:
         # A member's display name: escaped, so it reads as typed and never pings or formats.
         when = f"\n\n{credit_line(post.credit)}{when}"
+    if post.best_answer:
+        # Members' names as they typed them: escaped like the credit, never a ping.
+        when = f"\n\n{best_answer_line(post.best_answer)}{when}"
     embed = discord.Embed(
         title=f"{POST_TITLE} · Day {post.day_number}",
         description=question_text(question, limits.EMBED_DESCRIPTION - len(when)) + when,

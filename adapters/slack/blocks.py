@@ -192,7 +192,8 @@ def reveal_messages(reveal: OutgoingReveal) -> list[Message]:
         blocks += sections(f"*Key points*\n{points}")
     blocks += sections(f"*Results:* {summary(reveal.results)}")
     blocks += written_answers(reveal.results)
-    blocks += vote_buttons(reveal.post_id, reveal.results.written)
+    if reveal.votes_open:
+        blocks += vote_buttons(reveal.post_id, reveal.results.written)
     if reveal.results.written:
         blocks += rating_buttons(reveal.post_id)
     messages = paginate(f"Answer · Day {reveal.day_number}: {summary(reveal.results)}", blocks)
@@ -235,8 +236,6 @@ def vote_buttons(post_id: int, written: Sequence[WrittenAnswer]) -> list[Block]:
     """A "Vote: <name>" button per written answer (its id carries only the answer's id); the
     answers past what VOTE_BLOCKS hold get none, and the line above the buttons says so."""
     votable = [(item.member_name, item.answer_id) for item in written if item.answer_id]
-    if len(votable) < 2:  # the core opens votes only when there is someone else's to pick
-        return []
     size = limits.ACTIONS_ELEMENTS
     room = size * VOTE_BLOCKS
     buttons = [vote_button(name, answer_id) for name, answer_id in votable[:room]]

@@ -41,6 +41,6 @@ async def play_vote_loop(driver: VoteDriver) -> None:
     await driver.advance(timedelta(hours=13))  # the votes close (12 hours by default)
     board = (await driver.leaderboard("bob")).lower()
     assert board.index("alice") < board.index("bob"), board  # the best answer's bonus
-    await driver.advance(timedelta(hours=12))  # the next post
+    await driver.advance(timedelta(hours=2))  # the next post (09:00), before its reveal
     post = driver.posts()[-1]
     assert "Best answer of Day 1" in post and "alice" in post.lower(), post

@@ -11,6 +11,7 @@ from bot.domain.identity import ChannelRef
 from bot.domain.question_form import FIELDS, QuestionForm
 from tests.contract.scenario import play_daily_loop
 from tests.contract.suggestion_scenario import play_suggestion_loop
+from tests.contract.vote_scenario import play_vote_loop
 from tests.discord import payloads
 from tests.discord.harness import DiscordBot, custom_ids, text_of
 
@@ -81,6 +82,28 @@ class DiscordDriver:
         return found
 
 
+class DiscordVoteDriver(DiscordDriver):
+    """The best-answer loop: a vote is a click on the "Vote: <name>" button under the reveal."""
+
+    async def vote(self, member: str, author: str) -> str:
+        message = next(
+            message
+            for message in reversed(self.bot.fake.created)
+            if any(
+                child.get("custom_id", "").startswith("qotd:vote:")
+                for row in message.get("components") or []
+                for child in row["components"]
+            )
+        )
+        custom_id = next(
+            child["custom_id"]
+            for row in message["components"]
+            for child in row["components"]
+            if child.get("label", "").lower() == f"vote: {author}".lower()
+        )
+        return (await self.bot.click(message, custom_id, member)).text
+
+
 class DiscordSuggestionDriver(DiscordDriver):
     """Members suggest through the /qotd suggest form; admins review with /qotd suggestions,
     its Edit form and its Accept button; the member hears back by direct message."""
@@ -134,3 +157,10 @@ async def test_the_suggestion_loop_on_discord(bot):
     # The hostile name never became a ping anywhere the bot wrote it.
     for message in bot.fake.created:
         assert message["_pings"] == {"everyone": [], "roles": [], "users": []}
+
+
+async def test_the_vote_loop_on_discord(bot: DiscordBot) -> None:
+    clock = bot.core.clock
+    assert isinstance(clock, ManualClock)
+    clock.set(datetime(2026, 3, 2, 10, 0, tzinfo=UTC))
+    await play_vote_loop(DiscordVoteDriver(bot))

@@ -12,6 +12,7 @@ import pytest
 from adapters.discord import limits, markers
 from adapters.discord.components import AnswerButton, QuizButton, QuizStopButton, WriteButton
 from adapters.discord.rating import RateButton
+from adapters.discord.votes import VoteButton
 from bot.domain import action_ids
 
 FRONT_END = Path(limits.__file__).parent
@@ -78,6 +79,7 @@ def test_every_limit_the_module_declares_is_checked_somewhere_in_the_front_end()
         (action_ids.QUIZ, {"kind": "review", "quiz": "7", "position": "12", "letter": "A"}),
         (action_ids.QUIZ_STOP, {"kind": "quiz", "quiz": "7"}),
         (action_ids.RATE, {"post": "5", "rating": "easy"}),
+        (action_ids.VOTE, {"answer": "999999999999999999"}),
     ],
 )
 def test_a_custom_id_reads_back_exactly_what_built_it(custom_id, values):
@@ -97,5 +99,6 @@ def test_the_buttons_route_clicks_with_the_patterns_their_ids_are_built_from():
         (QuizButton, action_ids.QUIZ),
         (QuizStopButton, action_ids.QUIZ_STOP),
         (RateButton, action_ids.RATE),
+        (VoteButton, action_ids.VOTE),
     ):
         assert button.__discord_ui_compiled_template__ is custom_id.pattern

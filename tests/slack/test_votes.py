@@ -149,7 +149,9 @@ def test_more_answers_than_the_buttons_hold_get_none_and_the_reveal_says_so():
     room = limits.ACTIONS_ELEMENTS * blocks.VOTE_BLOCKS
     written = tuple(WrittenAnswer(ADA, "An answer.", number) for number in range(1, room + 8))
     results = Results(len(written), 0, 0, None, written)
-    reveal = OutgoingReveal(7, CHANNEL_REF, BANK.questions[0], 1, "1.0", "1.0", results)
+    reveal = OutgoingReveal(
+        7, CHANNEL_REF, BANK.questions[0], 1, "1.0", "1.0", results, votes_open=True
+    )
 
     messages = [
         {"text": message.text, "blocks": message.dicts()}

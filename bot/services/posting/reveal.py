@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import replace
+from datetime import timedelta
 
 from bot.domain.post import Duty, Post
 from bot.ports import (
@@ -63,6 +64,7 @@ async def reveal_post(core: Core, chats: Mapping[str, Chat], post: Post) -> bool
         thread_ref=post.thread_ref,
         results=Results(answered, picked, correct, fastest, written),
         credit=core.group_packs.credit(question.id),
+        votes_open=_votes_open(core, written),
     )
     chat = chats[subscription.channel.platform]
     try:
@@ -89,7 +91,7 @@ async def reveal_post(core: Core, chats: Mapping[str, Chat], post: Post) -> bool
     async with core.storage.write() as uow:
         now = core.clock.now()
         recorded = await uow.posts.mark_revealed(lease, now)
-        if recorded and len(written) >= 2 and core.vote_window:  # one to vote for, not one's own
+        if recorded and reveal.votes_open:
             await uow.votes.open(post.id, now + core.vote_window)
     if not recorded:
         leases.lost(lease)
@@ -102,3 +104,8 @@ async def reveal_post(core: Core, chats: Mapping[str, Chat], post: Post) -> bool
         subscription.id,
     )
     return True
+
+
+def _votes_open(core: Core, written: tuple[WrittenAnswer, ...]) -> bool:
+    """Votes need someone else's answer to pick (two at least) and a vote window."""
+    return len(written) >= 2 and core.vote_window > timedelta(0)
