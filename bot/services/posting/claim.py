@@ -35,12 +35,16 @@ class Claimed:
     lease: Lease
     subscription: Subscription
     day_number: int
+    # An earlier day's best answer not credited in a post yet: (that post's id, the credit).
+    best_answer: tuple[int, str] | None = None
 
 
 async def ready_to_send(uow: UnitOfWork, lease: Lease, subscription: Subscription) -> Claimed:
     """A send lease with what sending needs, read in the transaction that took the lease: the
     post's day number counts the subscription's visible posts before it."""
-    return Claimed(lease, subscription, await uow.posts.visible_count(subscription.id) + 1)
+    day_number = await uow.posts.visible_count(subscription.id) + 1
+    best = await uow.votes.credit_to_show(subscription.id)
+    return Claimed(lease, subscription, day_number, best)
 
 
 @dataclass(frozen=True, slots=True)

@@ -52,8 +52,7 @@ async def send_claimed(core: Core, chats: Mapping[str, Chat], claimed: Claimed) 
     if question is None:
         return False
     reveal_at = now + (post.reveal_at - post.scheduled_at)
-    async with core.storage.read() as uow:  # an earlier day's best answer, if not credited yet
-        best = await uow.votes.credit_to_show(subscription.id)
+    best = claimed.best_answer  # an earlier day's best answer, if not credited yet
     outgoing = OutgoingPost(
         post_id=post.id,
         channel=subscription.channel,
