@@ -10,7 +10,6 @@ rotation.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -130,8 +129,3 @@ def find_question(
     if group_of(question_id) is not None:
         return packs.question(question_id)
     return library.pack(pack).by_id.get(question_id)
-
-
-def decode(body: str) -> dict[str, object]:
-    loaded = json.loads(body)
-    return loaded if isinstance(loaded, dict) else {}
