@@ -83,7 +83,7 @@ ROOT = SCRIPT.parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.core import synthetic_library  # noqa: E402
-from bot.bootstrap import build_core  # noqa: E402
+from bot.bootstrap import build_core, keep_start_up_out_of_collections  # noqa: E402
 from bot.clock import ManualClock  # noqa: E402
 from bot.config import load_settings  # noqa: E402
 from bot.domain.identity import ChannelRef, MemberRef  # noqa: E402
@@ -408,7 +408,13 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def new_core(database: Database, clock: ManualClock, **settings: Any) -> Core:
-    return build_core(load_settings(**settings), database, clock=clock)
+    return ready(build_core(load_settings(**settings), database, clock=clock))
+
+
+def ready(core: Core) -> Core:
+    """The core as a running bot has it once started (qotd.app.serve)."""
+    keep_start_up_out_of_collections()
+    return core
 
 
 # --- figures ------------------------------------------------------------------------------
@@ -774,8 +780,8 @@ async def review_pick(backend: Backend, sizes: Sizes) -> Figures:
     async with backend.fresh("review") as database:
         clock = ManualClock(NINE)
         library = synthetic_library(sizes.review_cards + REVIEW_UNSEEN)
-        core = build_core(
-            load_settings(default_pack="bench"), database, clock=clock, library=library
+        core = ready(
+            build_core(load_settings(default_pack="bench"), database, clock=clock, library=library)
         )
         reviewer = MemberRef(PLATFORM, "reviewer", "reviewer")
         async with core.storage.write() as uow:

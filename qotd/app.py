@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.bootstrap import open_core
+from bot.bootstrap import keep_start_up_out_of_collections, open_core
 from bot.clock import ManualClock, SystemClock
 from bot.config import Settings
 from bot.ports import Chat, FrontEnd
@@ -86,6 +86,7 @@ async def serve(core: Core, front_ends: Mapping[str, FrontEnd], tick_seconds: fl
         front_end.chat.platform: front_end.chat for front_end in front_ends.values()
     }
     heartbeat = Heartbeat(core, chats, tick_seconds) if tick_seconds else None
+    keep_start_up_out_of_collections()
     if heartbeat is not None:
         heartbeat.start()
     try:

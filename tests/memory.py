@@ -491,8 +491,15 @@ class MemoryAnswerBatches:
     async def streaks(self, pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], Streak]:
         return {pair: self._state.streaks[pair] for pair in pairs if pair in self._state.streaks}
 
-    async def save_streaks(self, values: dict[tuple[int, int], Streak]) -> None:
-        self._state.streaks.update(values)
+    async def advance_streaks(
+        self, answered: Iterable[tuple[int, int, int]]
+    ) -> dict[tuple[int, int], Streak]:
+        after = {}
+        for subscription_id, member_id, day in answered:
+            key = (subscription_id, member_id)
+            after[key] = self._state.streaks.get(key, Streak()).after_answering(day)
+            self._state.streaks[key] = after[key]
+        return after
 
 
 class MemoryCards:
@@ -507,6 +514,15 @@ class MemoryCards:
     async def save_many(self, cards: Iterable[Any]) -> None:
         for card in cards:
             self._state.cards[(card.member_id, card.question_id)] = card
+
+    async def insert_new(self, cards: Iterable[Any]) -> set[tuple[int, str]]:
+        inserted = set()
+        for card in cards:
+            key = (card.member_id, card.question_id)
+            if key not in self._state.cards:
+                self._state.cards[key] = card
+                inserted.add(key)
+        return inserted
 
     async def log(self, entries: list[dict[str, Any]]) -> None:
         self._state.review_log.extend(entries)

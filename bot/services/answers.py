@@ -229,6 +229,7 @@ async def _record(
             if row.choice
         ],
         now,
+        mostly_new=True,
     )
     streaks = await _advance_streaks(queries, [row for row in rows.values() if earned.get(id(row))])
     for row in rows.values():
@@ -313,16 +314,13 @@ async def _add_scores(
 async def _advance_streaks(
     queries: AnswerBatchQueries, rows: list[_Row]
 ) -> dict[tuple[int, int], Streak]:
-    keys = {(row.post.subscription_id, row.member_id) for row in rows}
-    before = await queries.streaks(keys)
-    after = dict(before)
-    for row in rows:
-        key = (row.post.subscription_id, row.member_id)
-        after[key] = after.get(key, Streak()).after_answering(row.post.day_number)
-    await queries.save_streaks(
-        {key: value for key, value in after.items() if before.get(key) != value}
+    numbered = [row for row in rows if row.post.day_number > 0]
+    after = await queries.advance_streaks(
+        [(row.post.subscription_id, row.member_id, row.post.day_number) for row in numbered]
     )
-    return after
+    # A post without a number (made before posts were numbered) moves no streak.
+    unnumbered = {(row.post.subscription_id, row.member_id) for row in rows} - after.keys()
+    return after | await queries.streaks(unnumbered)
 
 
 def _check_open(

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.domain.identity import ChannelRef
 from bot.domain.post import PostStatus
 from bot.domain.scoring import Streak
-from bot.storage.sql import add_to_counters, counter_upsert, insert_ignore, upsert
+from bot.storage.sql import add_to_counters, counter_upsert, dialect_insert, insert_ignore
 from bot.storage.tables import (
     answers,
     groups,
@@ -346,6 +346,39 @@ _STREAKS = select(streaks).where(
 )
 
 
+_STREAK_ADVANCES: dict[str, Any] = {}
+
+
+def _streak_advance(connection: AsyncConnection) -> Any:
+    """INSERT a first-answer streak (1, best 1) or advance the stored one as
+    Streak.after_answering does: a later post extends it when it is the next one and restarts
+    it otherwise; the same or an older post leaves it as it is."""
+    name = connection.dialect.name
+    if name not in _STREAK_ADVANCES:
+        statement = dialect_insert(connection, streaks)
+        day, stored = statement.excluded.last_day, streaks.c
+        current = case(
+            (day <= stored.last_day, stored.current),
+            (day == stored.last_day + 1, stored.current + 1),
+            else_=1,
+        )
+        _STREAK_ADVANCES[name] = statement.on_conflict_do_update(
+            index_elements=[streaks.c.subscription_id, streaks.c.member_id],
+            set_={
+                "current": current,
+                "best": case((current > stored.best, current), else_=stored.best),
+                "last_day": case((day > stored.last_day, day), else_=stored.last_day),
+            },
+        ).returning(
+            streaks.c.subscription_id,
+            streaks.c.member_id,
+            streaks.c.current,
+            streaks.c.best,
+            streaks.c.last_day,
+        )
+    return _STREAK_ADVANCES[name]
+
+
 class AnswerBatchQueries:
     """Set-wise reads and writes for recording many answers in one transaction."""
 
@@ -414,22 +447,42 @@ class AnswerBatchQueries:
             if (row.subscription_id, row.member_id) in wanted
         }
 
-    async def save_streaks(self, values: dict[tuple[int, int], Streak]) -> None:
-        await upsert(
-            self._connection,
-            streaks,
-            ["subscription_id", "member_id"],
-            [
-                {
-                    "subscription_id": sub,
-                    "member_id": member,
-                    "current": s.current,
-                    "best": s.best,
-                    "last_day": s.last_day,
-                }
-                for (sub, member), s in sorted(values.items())
-            ],
-        )
+    async def advance_streaks(
+        self, answered: Sequence[tuple[int, int, int]]
+    ) -> dict[tuple[int, int], Streak]:
+        """Each (subscription, member, post number) answered, applied to the member's streak
+        in the database itself (Streak.after_answering, in SQL), in order; returns each
+        streak as it stands after."""
+        after: dict[tuple[int, int], Streak] = {}
+        # One statement cannot change a row twice: a second post of the same subscription in
+        # the batch goes in a round of its own.
+        rounds: list[dict[tuple[int, int], int]] = []
+        for subscription_id, member_id, day in answered:
+            key = (subscription_id, member_id)
+            free = next((batch for batch in rounds if key not in batch), None)
+            if free is None:
+                free = {}
+                rounds.append(free)
+            free[key] = day
+        for batch in rounds:
+            result = await self._connection.execute(
+                _streak_advance(self._connection),
+                [
+                    {
+                        "subscription_id": sub,
+                        "member_id": member,
+                        "current": 1,
+                        "best": 1,
+                        "last_day": day,
+                    }
+                    for (sub, member), day in sorted(batch.items())
+                ],
+            )
+            for row in result:
+                after[(row.subscription_id, row.member_id)] = Streak(
+                    row.current, row.best, row.last_day
+                )
+        return after
 
 
 async def _count_members(

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.storage.sql import upsert
+from bot.storage.sql import insert_ignore, upsert
 from bot.storage.tables import cards, members, nudges, review_log, streaks
 
 
@@ -75,26 +75,19 @@ class CardRepository:
         }
 
     async def save_many(self, rows: Sequence[CardRow]) -> None:
-        await upsert(
-            self._connection,
-            cards,
-            ["member_id", "question_id"],
-            [
-                {
-                    "member_id": row.member_id,
-                    "question_id": row.question_id,
-                    "state": row.state,
-                    "step": row.step,
-                    "stability": row.stability,
-                    "difficulty": row.difficulty,
-                    "due": row.due,
-                    "last_review": row.last_review,
-                    "reviews": row.reviews,
-                    "lapses": row.lapses,
-                }
-                for row in rows
-            ],
+        await upsert(self._connection, cards, ["member_id", "question_id"], _values(rows))
+
+    async def insert_new(self, rows: Sequence[CardRow]) -> set[tuple[int, str]]:
+        """Insert the cards that do not exist yet; returns the keys of those inserted."""
+        if not rows:
+            return set()
+        result = await self._connection.execute(
+            insert_ignore(self._connection, cards).returning(
+                cards.c.member_id, cards.c.question_id
+            ),
+            _values(rows),
         )
+        return {(row.member_id, row.question_id) for row in result}
 
     async def log(self, rows: Sequence[dict[str, Any]]) -> None:
         if rows:
@@ -275,3 +268,21 @@ def _card(row: Any) -> CardRow:
         row.reviews,
         row.lapses,
     )
+
+
+def _values(rows: Sequence[CardRow]) -> list[dict[str, Any]]:
+    return [
+        {
+            "member_id": row.member_id,
+            "question_id": row.question_id,
+            "state": row.state,
+            "step": row.step,
+            "stability": row.stability,
+            "difficulty": row.difficulty,
+            "due": row.due,
+            "last_review": row.last_review,
+            "reviews": row.reviews,
+            "lapses": row.lapses,
+        }
+        for row in rows
+    ]

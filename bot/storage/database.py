@@ -143,6 +143,11 @@ class Database:
                     await connection.exec_driver_sql(
                         f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"
                     )
+                else:
+                    # BEGIN IMMEDIATE goes out with the first statement: send one now, so the
+                    # write lock is held before Alembic's context (one per process) is entered
+                    # and two migrations in one process never interleave.
+                    await connection.exec_driver_sql("SELECT 1")
                 await connection.run_sync(_run_upgrade)
                 if self.is_sqlite:
                     await _check_foreign_keys(connection)
@@ -277,7 +282,10 @@ def _configure_sqlite(engine: AsyncEngine, *, foreign_keys: bool = True) -> None
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Connection) -> None:
         read_only = connection.get_execution_options().get(_READ_ONLY, False)
-        connection.exec_driver_sql("BEGIN DEFERRED" if read_only else "BEGIN IMMEDIATE")
+        # Sent with the transaction's first statement: one trip to the thread fewer.
+        driver = connection.connection.driver_connection
+        assert driver is not None  # a connection being begun is open
+        driver.begin_with_next("BEGIN DEFERRED" if read_only else "BEGIN IMMEDIATE")
 
 
 def alembic_config(connection: Connection | None = None) -> Config:

@@ -16,6 +16,11 @@ def _dialect(connection: AsyncConnection) -> Any:
     return postgresql if connection.dialect.name == "postgresql" else sqlite
 
 
+def dialect_insert(connection: AsyncConnection, table: Table) -> Any:
+    """INSERT with the connection's dialect's ON CONFLICT clauses available."""
+    return _dialect(connection).insert(table)
+
+
 def insert_ignore(connection: AsyncConnection, table: Table) -> Insert:
     """INSERT ... ON CONFLICT DO NOTHING for the connection's dialect."""
     return _insert_ignore(_dialect(connection), table)

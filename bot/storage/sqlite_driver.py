@@ -7,7 +7,7 @@ answer is about a dozen small statements, so those hand-offs were most of its ti
 statement is one hand-off: the cursor is opened, executed, drained and closed in a single
 call on the thread, and what SQLAlchemy then reads (description, rowcount, lastrowid, rows)
 was kept from that call. The pool's rollback of a connection that has nothing to roll back
-costs no hand-off at all.
+costs no hand-off at all, and a transaction's BEGIN rides along with its first statement.
 """
 
 from __future__ import annotations
@@ -32,9 +32,13 @@ class _Outcome:
         self.lastrowid = cursor.lastrowid
 
 
-def _run(connection: sqlite3.Connection, call: Callable[[sqlite3.Cursor], object]) -> _Outcome:
+def _run(
+    connection: sqlite3.Connection, begin: str | None, call: Callable[[sqlite3.Cursor], object]
+) -> _Outcome:
     cursor = connection.cursor()
     try:
+        if begin is not None:
+            cursor.execute(begin)
         call(cursor)
         return _Outcome(cursor, fetch=True)
     finally:
@@ -112,6 +116,22 @@ class OneTripConnection(aiosqlite.Connection):
         super().__init__(connector, iter_chunk_size=64)
         # As SQLAlchemy does for aiosqlite: an engine never disposed must not hang the exit.
         self._thread.daemon = True
+        self._begin: str | None = None
+
+    def begin_with_next(self, statement: str) -> None:
+        """Send `statement` (BEGIN ...) in the same trip as the next statement, not alone.
+
+        Nothing runs between the two, so the transaction holds exactly what it would have
+        held had BEGIN been sent first (BEGIN IMMEDIATE still takes the write lock before the
+        first read). A transaction that ends before any statement never began.
+        """
+        self._begin = statement
+
+    async def commit(self) -> None:
+        if self._begin is not None:
+            self._begin = None
+            return
+        await super().commit()
 
     def cursor(self) -> OneTripCursor:  # type: ignore[override]
         return OneTripCursor(self)
@@ -120,11 +140,13 @@ class OneTripConnection(aiosqlite.Connection):
         # The pool rolls back every connection it takes back, and ours nearly always come
         # back already committed or rolled back: skip the trip when there is nothing to undo.
         # (Read between statements, while the thread is idle: nothing else uses the connection.)
+        self._begin = None
         if self._conn.in_transaction:
             await super().rollback()
 
     async def on_thread(self, call: Callable[[sqlite3.Cursor], object]) -> _Outcome:
-        outcome: _Outcome = await self._execute(_run, self._conn, call)  # type: ignore[no-untyped-call]
+        begin, self._begin = self._begin, None
+        outcome: _Outcome = await self._execute(_run, self._conn, begin, call)  # type: ignore[no-untyped-call]
         return outcome
 
 

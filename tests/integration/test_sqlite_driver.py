@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -91,9 +92,42 @@ async def test_each_statement_is_one_trip_to_the_thread(notes: Database, trips: 
         await connection.execute(insert(_notes).values(body="one"))
         await connection.execute(select(_notes))
         await connection.execute(insert(_notes), [{"body": "two"}, {"body": "three"}])
-    # BEGIN IMMEDIATE, three statements, COMMIT; the pool's rollback of a committed
-    # connection makes no trip.
-    assert trips == ["_run", "_run", "_run", "_run", "commit"]
+    # Three statements (BEGIN IMMEDIATE rides with the first) and COMMIT; the pool's rollback
+    # of a committed connection makes no trip.
+    assert trips == ["_run", "_run", "_run", "commit"]
+
+
+async def test_a_transaction_without_statements_makes_no_trip(
+    notes: Database, trips: list[str]
+) -> None:
+    async with notes.write():
+        pass
+    async with notes.read():
+        pass
+    assert trips == []
+    async with notes.write() as connection:
+        await connection.execute(insert(_notes).values(body="after"))
+    async with notes.read() as connection:
+        assert await connection.scalar(select(_notes.c.body)) == "after"
+
+
+async def test_a_write_holds_the_write_lock_from_its_first_statement_even_a_read(
+    notes: Database, tmp_path: Path
+) -> None:
+    other = sqlite3.connect(tmp_path / "notes.db", timeout=0, isolation_level=None)
+    try:
+        async with notes.read() as connection:
+            await connection.execute(select(_notes))
+            other.execute("BEGIN IMMEDIATE")  # a read transaction leaves writers free
+            other.execute("ROLLBACK")
+        async with notes.write() as connection:
+            await connection.execute(select(_notes))
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                other.execute("BEGIN IMMEDIATE")
+        other.execute("BEGIN IMMEDIATE")  # released at commit
+        other.execute("ROLLBACK")
+    finally:
+        other.close()
 
 
 async def test_a_connection_given_back_mid_transaction_is_still_rolled_back(

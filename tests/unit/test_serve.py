@@ -4,6 +4,7 @@ every front end is closed on the way out."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 
 import pytest
@@ -53,3 +54,20 @@ async def test_every_front_end_failing_exits_1_and_still_closes_them(core):
     assert await serve(core, front_ends, tick_seconds=None) == 1
 
     assert [front_end.closed for front_end in front_ends.values()] == [1, 1]
+
+
+async def test_what_start_up_loaded_is_kept_out_of_garbage_collections(core):
+    class Watching(FakeFrontEnd):
+        async def run(self) -> None:
+            self.frozen = gc.get_freeze_count()
+            await super().run()
+
+    front_end = Watching("slack")
+    gc.unfreeze()
+    try:
+        assert await serve(core, {"slack": front_end}, tick_seconds=None) == 0
+    finally:
+        gc.unfreeze()
+    # The core's question bank is among what is frozen: it is start-up's bulk.
+    questions = sum(len(pack.questions) for pack in core.library.packs.values())
+    assert front_end.frozen > questions > 0
