@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import gc
-import os
-import socket
 from collections.abc import AsyncIterator
 from contextlib import ExitStack, asynccontextmanager
 from datetime import timedelta
@@ -13,6 +11,8 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.content.loader import Library, load_library
 from bot.errors import AnswerNotSaved
+from bot.logs import worker_id
+from bot.metrics import Metrics
 from bot.services.cards import new_scheduler
 from bot.services.context import Core
 from bot.services.feedback import WrittenFeedback
@@ -52,6 +52,11 @@ def core_over(
     library = library or load_library(settings.content_dir)
     library.pack(settings.default_pack)  # fail at start, not at the first post
     clock = clock or SystemClock()
+    # This process's scheduler, for health checks, metrics and `qotd status`.
+    pulse = Pulse(
+        worker=worker_id(),
+        interval=timedelta(seconds=settings.tick_seconds),
+    )
     return Core(
         storage=storage,
         clock=clock,
@@ -69,11 +74,8 @@ def core_over(
             fuzz=settings.review_fuzz, desired_retention=settings.desired_retention
         ),
         answer_queue=GroupCommit(deadline=ANSWER_DEADLINE_S, late=AnswerNotSaved),
-        # This process's scheduler, for health checks and `qotd status`.
-        pulse=Pulse(
-            worker=f"{socket.gethostname()}:{os.getpid()}",
-            interval=timedelta(seconds=settings.tick_seconds),
-        ),
+        pulse=pulse,
+        metrics=Metrics(pulse, clock),
         group_packs=GroupPacks(library),
         feedback=WrittenFeedback(library, settings.default_pack),
         grader=RemoteGrader(

@@ -5,13 +5,22 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.clock import parse_instant
 from bot.domain.schedule import zone
 from bot.domain.scoring import PointsPolicy
 from bot.errors import QotdError
+from bot.logs import LogFormat
+from bot.shards import Shards, parse_shards
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -47,6 +56,11 @@ class Settings(BaseSettings):
     # database that has run before resumes from its own saved clock.
     console_start: datetime | None = None
     log_level: str = "INFO"
+    # Where `/healthz` and `/metrics` are served (`qotd run --http-port`); unset: not served.
+    http_port: int | None = Field(None, ge=0, le=65535)
+    http_host: str = "0.0.0.0"
+    # "json": one JSON object per log line, for a log collector.
+    log_format: LogFormat = "text"
 
     points_beginner: int = Field(10, ge=0)
     points_intermediate: int = Field(15, ge=0)
@@ -66,9 +80,26 @@ class Settings(BaseSettings):
     slack_bot_token: SecretStr | None = Field(None, validation_alias="SLACK_BOT_TOKEN")
     slack_signing_secret: SecretStr | None = Field(None, validation_alias="SLACK_SIGNING_SECRET")
     slack_app_token: SecretStr | None = Field(None, validation_alias="SLACK_APP_TOKEN")
+    # Distribution to many workspaces (OAuth v2, HTTP mode): on when both are set; each
+    # workspace's bot token is then kept in the database instead of SLACK_BOT_TOKEN.
+    slack_client_id: str | None = Field(None, validation_alias="SLACK_CLIENT_ID")
+    slack_client_secret: SecretStr | None = Field(None, validation_alias="SLACK_CLIENT_SECRET")
+    # The bot scopes asked for at install, comma-separated (slack-manifest.yml's).
+    slack_scopes: str = Field(
+        "commands,chat:write,users:read,channels:read,groups:read,channels:history,"
+        "groups:history,im:write,files:write",
+        validation_alias="SLACK_SCOPES",
+    )
+    slack_install_path: str = "/slack/install"
+    slack_redirect_path: str = "/slack/oauth_redirect"
+    # The full Redirect URL registered with Slack; needed only when several are registered.
+    slack_redirect_uri: str | None = None
 
     discord_app_id: int | None = None
     discord_shards: int | None = Field(None, ge=1, le=1000)
+    # Which of the QOTD_DISCORD_SHARDS shards this process runs (`0-3`, `0,2,4`; default:
+    # all), to split one bot's guilds across processes that share one database.
+    discord_shard_ids: str | None = None
     discord_dev_guild: int | None = None
     # Base URL of the Slack Web API (tests point it at a local fake).
     slack_api_url: str = "https://slack.com/api/"
@@ -89,6 +120,20 @@ class Settings(BaseSettings):
                 "must start with http:// or https:// (such as http://127.0.0.1:11434/v1)"
             )
         return value or None
+
+    @field_validator("discord_shard_ids")
+    @classmethod
+    def _shard_ids_within_count(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if "discord_shards" not in info.data:
+            return value  # the count itself is bad: its own error says so
+        count = info.data["discord_shards"]
+        if count is None:
+            raise ValueError(
+                "set QOTD_DISCORD_SHARDS to the total shard count too (the same in every process)"
+            )
+        return ",".join(str(shard) for shard in sorted(parse_shards(value, count).ids))
 
     @field_validator("default_timezone")
     @classmethod
@@ -114,6 +159,13 @@ class Settings(BaseSettings):
             raise ValueError("use DEBUG, INFO, WARNING or ERROR")
         return level
 
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _known_format(cls, value: object) -> object:
+        if isinstance(value, str) and value.lower() in ("text", "json"):
+            return value.lower()
+        raise ValueError("use text or json")
+
     @property
     def points(self) -> PointsPolicy:
         return PointsPolicy(
@@ -127,12 +179,25 @@ class Settings(BaseSettings):
         )
 
     @property
+    def discord_shard_set(self) -> Shards | None:
+        """The Discord shards this process runs; None without sharding."""
+        if self.discord_shards is None:
+            return None
+        if self.discord_shard_ids is None:
+            return Shards.all_of(self.discord_shards)
+        return parse_shards(self.discord_shard_ids, self.discord_shards)
+
+    @property
     def discord_enabled(self) -> bool:
         return self.discord_token is not None
 
     @property
+    def slack_oauth_enabled(self) -> bool:
+        return bool(self.slack_client_id) and self.slack_client_secret is not None
+
+    @property
     def slack_enabled(self) -> bool:
-        return self.slack_bot_token is not None
+        return self.slack_bot_token is not None or self.slack_oauth_enabled
 
 
 def load_settings(**overrides: object) -> Settings:

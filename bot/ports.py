@@ -172,6 +172,11 @@ class FrontEnd(Protocol):
     @property
     def chat(self) -> Chat: ...
 
+    @property
+    def connected(self) -> bool:
+        """Whether it is connected to its platform right now (for health checks and metrics)."""
+        ...
+
     async def run(self) -> None:
         """Connect and serve until closed; raise on a fatal problem (such as a dead token)."""
         ...

@@ -16,9 +16,12 @@ from bot.errors import StorageUnavailable
 from bot.ports import Chat
 from bot.services.context import Core
 from bot.services.posting import TickReport, tick
+from bot.services.posting.leases import give_back_held
 
 log = logging.getLogger(__name__)
 TICK_DEADLINE_S = 600.0
+# How long a cut-off beat gets to unwind (its sends are cancelled) before leases are given back.
+CANCEL_GRACE_S = 5.0
 
 
 class Heartbeat:
@@ -30,6 +33,7 @@ class Heartbeat:
         # A tick that hangs would block every later one (they never overlap): past this it is
         # cut off. Every database call and send has its own shorter limit; this is the last.
         self._deadline = max(TICK_DEADLINE_S, interval_seconds * 4)
+        self._beat: asyncio.Task[object] | None = None  # the beat under way, if any
 
     def start(self) -> None:
         self._core.pulse.start(self._core.clock.now())
@@ -48,11 +52,30 @@ class Heartbeat:
         if self._scheduler.running:
             self._scheduler.shutdown(wait=False)
 
+    async def drain(self, deadline: float) -> None:
+        """Stop for good: no new beat, no new lease; the beat under way finishes the sends it
+        started, for at most `deadline` seconds (then it is cancelled); then every lease
+        still held is given back, so another worker takes the work over at once."""
+        self._core.pulse.stopping = True
+        self.stop()
+        beat = self._beat
+        if beat is not None and not beat.done():
+            finished, _ = await asyncio.wait({beat}, timeout=deadline)
+            if not finished:
+                log.warning("sends still under way after %ss on the way out: cut off", deadline)
+                beat.cancel()
+                await asyncio.wait({beat}, timeout=CANCEL_GRACE_S)
+        await give_back_held(self._core)
+
     async def beat(self) -> TickReport | None:
         """One tick, under a deadline. Errors are logged here and never stop the heartbeat."""
+        if self._core.pulse.stopping:
+            return None
+        self._beat = asyncio.current_task()
         try:
             async with asyncio.timeout(self._deadline):
-                report = await tick(self._core, self._chats)
+                with self._core.metrics.timing_tick():
+                    report = await tick(self._core, self._chats)
                 await self._record_pulse()
         except TimeoutError:
             log.error(

@@ -12,11 +12,15 @@ from typing import Any
 from bot.bootstrap import keep_start_up_out_of_collections, open_core
 from bot.clock import ManualClock, SystemClock
 from bot.config import Settings
+from bot.http_server import serving_status
 from bot.ports import Chat, FrontEnd
 from bot.scheduler import Heartbeat
 from bot.services.context import Core
+from qotd.shutdown import StopSignals, shut_down
 
 log = logging.getLogger(__name__)
+# How long closed front ends get to finish their run() on the way out.
+FRONT_ENDS_DEADLINE_S = 10.0
 
 NO_PLATFORM = """\
 No Discord or Slack credentials are set, so qotd starts its local console channel.
@@ -36,7 +40,8 @@ async def run_console(settings: Settings) -> int:
         console = console_front_end(core, clock, pictures=settings.pictures_dir)
         await console.start(settings.console_start, first_start)
         # The console ticks as its clock moves (`next`, `advance`): no heartbeat.
-        return await serve(core, {"console": console}, tick_seconds=None)
+        async with serving_status(core, settings.http_port, settings.http_host):
+            return await serve(core, {"console": console}, tick_seconds=None)
 
 
 def wanted_front_ends(
@@ -75,29 +80,47 @@ async def run_bot(settings: Settings, *, slack_http: bool = False, port: int = 3
             name: create_front_end(name, core, settings, options)
             for name, options in wanted.items()
         }
-        return await serve(core, front_ends, settings.tick_seconds)
+        async with serving_status(core, settings.http_port, settings.http_host):
+            return await serve(core, front_ends, settings.tick_seconds)
 
 
 async def serve(core: Core, front_ends: Mapping[str, FrontEnd], tick_seconds: float | None) -> int:
     """Run the front ends, and one heartbeat ticking every `tick_seconds` for all of them,
-    until they all stop; close every one on the way out. 0 when at least one ran to its end,
-    1 when all failed. A front end that dies leaves the heartbeat's chats."""
+    until they all stop or SIGTERM/SIGINT stops the worker (see qotd/shutdown.py); close
+    every one on the way out. 0 when stopped by a signal or at least one ran to its end, 1
+    when all failed. A front end that dies leaves the heartbeat's chats."""
     chats: dict[str, Chat] = {
         front_end.chat.platform: front_end.chat for front_end in front_ends.values()
     }
+    core.metrics.watch_front_ends(front_ends)  # for /healthz and /metrics
     heartbeat = Heartbeat(core, chats, tick_seconds) if tick_seconds else None
     keep_start_up_out_of_collections()
     if heartbeat is not None:
         heartbeat.start()
-    try:
-        outcomes = await asyncio.gather(
+    running = asyncio.ensure_future(
+        asyncio.gather(
             *(_supervise(name, front_end, chats) for name, front_end in front_ends.items())
         )
-    finally:
-        if heartbeat is not None:
-            heartbeat.stop()
-        for front_end in front_ends.values():
-            await front_end.close()
+    )
+    with StopSignals() as stop:
+        stopping = asyncio.ensure_future(stop.requested.wait())
+        try:
+            either: set[asyncio.Future[Any]] = {running, stopping}
+            await asyncio.wait(either, return_when=asyncio.FIRST_COMPLETED)
+            if stop.requested.is_set():
+                await shut_down(core, heartbeat, front_ends)
+                # Each front end's run() returns once it is closed.
+                await asyncio.wait({running}, timeout=FRONT_ENDS_DEADLINE_S)
+                return 0
+            outcomes = running.result()
+        finally:
+            stopping.cancel()
+            if not running.done():
+                running.cancel()
+            if heartbeat is not None:
+                heartbeat.stop()
+            for front_end in front_ends.values():
+                await front_end.close()
     return 0 if any(outcomes) else 1
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -17,6 +16,7 @@ from bot.content.checks import check_pack
 from bot.content.loader import PackError, load_library, load_pack
 from bot.content.report import export_json, list_packs, stats
 from bot.errors import QotdError
+from bot.logs import configure_logging
 
 
 def _command(
@@ -44,6 +44,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--slack-http", action="store_true", help="serve Slack over HTTP instead of Socket Mode"
     )
     run.add_argument("--port", type=int, default=3000, help="port for --slack-http (default 3000)")
+    run.add_argument(
+        "--http-port",
+        type=int,
+        metavar="PORT",
+        help="serve /healthz and /metrics on this port (default: QOTD_HTTP_PORT, else none)",
+    )
 
     console = _command(commands, "console", "open a local console channel (no account needed)")
     console.add_argument(
@@ -126,20 +132,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def configure_logging(level: str) -> None:
-    """Log lines go to stderr, so the console channel's stdout stays readable."""
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # Library chatter (migration steps, job-store bookkeeping) only when something is wrong.
-    for name in ("alembic", "apscheduler"):
-        logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLevelName(level)))
-    # A skipped beat only means the previous one is still running (max_instances=1).
-    logging.getLogger("apscheduler.scheduler").setLevel(logging.ERROR)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         overrides = {"console_start": args.start} if getattr(args, "start", None) else {}
+        if getattr(args, "http_port", None) is not None:
+            overrides["http_port"] = args.http_port
         settings = load_settings(**overrides)
         console = args.command == "console" or (
             args.command == "run"
@@ -147,7 +145,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         quiet = console and "QOTD_LOG_LEVEL" not in os.environ
         # The console is a conversation on stdout: only problems belong in its log.
-        configure_logging("WARNING" if quiet else settings.log_level)
+        configure_logging("WARNING" if quiet else settings.log_level, settings.log_format)
         return _dispatch(args, settings)
     except QotdError as error:
         print(f"qotd: {error.message}", file=sys.stderr)

@@ -10,7 +10,7 @@ The SQLite and PostgreSQL integration tests hold the real repositories to the sa
 from __future__ import annotations
 
 import copy
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -36,6 +36,7 @@ from bot.domain.scoring import Streak
 from bot.domain.subscription import Subscription
 from bot.errors import DayTaken
 from bot.services.context import Core
+from bot.shards import Shards
 from bot.storage.answers import PostAnswer, PostFacts
 from tests.conftest import FIXTURES
 
@@ -99,7 +100,9 @@ class MemorySubscriptions:
         now: datetime,
         after: tuple[datetime, int] | None = None,
         limit: int = 500,
+        shards: Mapping[str, Shards] | None = None,
     ) -> list[Subscription]:
+        _unsharded(shards)
         for key, item in self._state.subscriptions.items():
             if item.next_post_at is None:  # as saving does: due from the active instant on
                 self._state.subscriptions[key] = replace(item, next_post_at=item.active_since)
@@ -269,12 +272,18 @@ class MemoryPosts:
         if row.post.status is PostStatus.POSTED and row.post.reveal_at > now:
             row.post = replace(row.post, reveal_at=now)
 
-    async def claimed(self, platforms: Iterable[str], now: datetime) -> list[Post]:
+    async def claimed(
+        self, platforms: Iterable[str], now: datetime, shards: Mapping[str, Shards] | None = None
+    ) -> list[Post]:
+        _unsharded(shards)
         return self._list(
             platforms, lambda row: may_take(Duty.SEND, row.post.status, _free(row, now))
         )
 
-    async def due_reveals(self, platforms: Iterable[str], now: datetime) -> list[Post]:
+    async def due_reveals(
+        self, platforms: Iterable[str], now: datetime, shards: Mapping[str, Shards] | None = None
+    ) -> list[Post]:
+        _unsharded(shards)
         return self._list(
             platforms,
             lambda row: (
@@ -530,7 +539,10 @@ class MemoryCards:
     async def nudges(self, platforms: Iterable[str]) -> list[Any]:
         return []
 
-    async def due_nudges(self, platforms: Iterable[str], now: datetime) -> list[Any]:
+    async def due_nudges(
+        self, platforms: Iterable[str], now: datetime, shards: Mapping[str, Shards] | None = None
+    ) -> list[Any]:
+        _unsharded(shards)
         return []
 
     async def check_nudges_at(
@@ -599,3 +611,8 @@ def memory_core(clock: Clock, library: Library) -> Core:
     """A core over a fresh in-memory store, with the sample pack (the unit layer's core)."""
     settings = Settings(content_dir=FIXTURES / "packs", default_pack="sample")
     return core_over(settings, MemoryStorage(), clock=clock, library=library)
+
+
+def _unsharded(shards: Mapping[str, Shards] | None) -> None:
+    """These unit tests run every shard: sharding is tested on real databases."""
+    assert not shards, "the in-memory storage does not shard"

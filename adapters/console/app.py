@@ -49,6 +49,11 @@ class ConsoleFrontEnd:
     def chat(self) -> ConsoleChat:
         return self._session.chat
 
+    @property
+    def connected(self) -> bool:
+        """The console is local: there is nothing to lose a connection to."""
+        return True
+
     async def start(self, start: datetime | None, first_start: datetime) -> None:
         """Resume the saved clock (or start it), and make whatever fell due while closed.
         A start before the saved clock is refused with a QotdError."""

@@ -23,6 +23,7 @@ from adapters.discord.context import PLATFORM
 from adapters.discord.limits import pack_embeds
 from adapters.discord.rating import rate_view
 from bot.ports import ChatError, OutgoingNudge, OutgoingPost, OutgoingReveal, SentPost
+from bot.shards import Shards
 
 log = logging.getLogger(__name__)
 
@@ -56,13 +57,24 @@ class DiscordChat:
     """Sends posts, reveals and reminders over discord.py's HTTP client (no gateway cache
     needed); implements the core's Chat, FindsSent and DirectMessages."""
 
-    def __init__(self, client: discord.Client, per_second: float = SENDS_PER_SECOND) -> None:
+    def __init__(
+        self,
+        client: discord.Client,
+        per_second: float = SENDS_PER_SECOND,
+        shards: Shards | None = None,
+    ) -> None:
         self._client = client
         self._pacer = Pacer(per_second)
+        self._shards = shards
 
     @property
     def platform(self) -> str:
         return PLATFORM
+
+    @property
+    def shards(self) -> Shards | None:
+        """The gateway shards this process runs: the core sends only to their guilds."""
+        return self._shards
 
     async def send_question(self, post: OutgoingPost) -> SentPost:
         """Post the question embed with its buttons; open the discussion thread if asked."""

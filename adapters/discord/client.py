@@ -122,19 +122,26 @@ class DiscordFrontEnd:
         options: dict[str, Any] = {"dev_guild": settings.discord_dev_guild}
         if settings.discord_app_id is not None:
             options["application_id"] = settings.discord_app_id
-        if settings.discord_shards is not None:
+        shards = settings.discord_shard_set
+        if shards is not None:
+            # Only the shards this process runs connect; the others' guilds are another's.
             self.client: QotdClient = ShardedQotdClient(
-                shard_count=settings.discord_shards, **options
+                shard_count=shards.count, shard_ids=sorted(shards.ids), **options
             )
         else:
             self.client = QotdClient(**options)
         # The setting the core's vote window is built from: no window, no vote buttons.
-        self._chat = DiscordChat(self.client)
+        self._chat = DiscordChat(self.client, shards=shards)
         self.client.qotd = Services(core=core, chats={PLATFORM: self._chat})
 
     @property
     def chat(self) -> DiscordChat:
         return self._chat
+
+    @property
+    def connected(self) -> bool:
+        """Logged in with the gateway ready (every shard, when sharded) and not closed."""
+        return self.client.is_ready() and not self.client.is_closed()
 
     async def login(self) -> None:
         """Log in over HTTP and run `setup_hook`, without opening the gateway (tests use this)."""

@@ -8,6 +8,8 @@ from slack_bolt.async_app import AsyncApp
 
 from adapters.slack.app import Authorize, SlackBolt, make_client
 from adapters.slack.chat import PLATFORM, SlackChat
+from adapters.slack.distribution import distributed_front_end
+from adapters.slack.one_workspace import OneWorkspace
 from adapters.slack.request_log import quiet_unsigned_requests
 from adapters.slack.runner import SlackFrontEnd
 from bot.config import Settings
@@ -42,7 +44,10 @@ def build_bolt(
 def create_front_end(
     core: Core, settings: Settings, *, http: bool = False, port: int = 3000, **_: Any
 ) -> SlackFrontEnd:
-    """The Slack front end `qotd run` starts: HTTP mode with `--slack-http`, else Socket Mode."""
+    """The Slack front end `qotd run` starts: HTTP mode with `--slack-http`, else Socket Mode;
+    installed in many workspaces (OAuth) when SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are set."""
+    if settings.slack_oauth_enabled:
+        return distributed_front_end(core, settings, http=http, port=port)
     if settings.slack_bot_token is None:
         raise QotdError("Slack needs SLACK_BOT_TOKEN: the app's Bot User OAuth Token (xoxb-...).")
     secret = (
@@ -60,10 +65,12 @@ def create_front_end(
             "connections:write). Or serve HTTP: `qotd run --slack-http --port 3000` with "
             "SLACK_SIGNING_SECRET set."
         )
+    bot_token = settings.slack_bot_token.get_secret_value()
     bolt = build_bolt(
         core,
         api_url=settings.slack_api_url,
-        bot_token=settings.slack_bot_token.get_secret_value(),
+        bot_token=bot_token,
         signing_secret=secret,
+        authorize=OneWorkspace(make_client(settings.slack_api_url, None), bot_token).authorize,
     )
     return SlackFrontEnd(bolt, http=http, port=port, app_token=app_token)

@@ -11,6 +11,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_bolt.response import BoltResponse
 from slack_sdk.http_retry.builtin_async_handlers import (
@@ -39,6 +40,8 @@ from adapters.slack.identity import (
 from adapters.slack.invocation import Invocation
 from adapters.slack.replies import text as as_message
 from adapters.slack.suggestion_listeners import SuggestionListeners
+from adapters.slack.uninstall import EVENTS as UNINSTALL_EVENTS
+from adapters.slack.uninstall import Uninstalls
 from adapters.slack.write_form import WriteForm
 from bot.errors import StaleButton
 from bot.ports import Chat, send_still_ours
@@ -105,10 +108,19 @@ class SlackBolt:
     """qotd's listeners on one Bolt AsyncApp, and the Chat that posts with the bot token."""
 
     def __init__(
-        self, core: Core, app: AsyncApp, chat: SlackChat, signing_secret: str = ""
+        self,
+        core: Core,
+        app: AsyncApp,
+        chat: SlackChat,
+        signing_secret: str = "",
+        *,
+        uninstalls: Uninstalls | None = None,
     ) -> None:
         self.core = core
         self.app = app
+        # What an uninstall or a revoked bot token does (installed in many workspaces, also
+        # deleting the installation).
+        self.uninstalls = uninstalls or Uninstalls(core)
         # HTTP mode checks each request's signature before anything reads its body.
         self.verifier = SignatureVerifier(signing_secret) if signing_secret else None
         self.chat = chat
@@ -138,6 +150,8 @@ class SlackBolt:
         app.event("app_home_opened")(self._on_home_opened)
         for name in GONE_EVENTS:
             app.event(name)(self._on_channel_gone)
+        for name in UNINSTALL_EVENTS:
+            app.event(name)(self._on_uninstalled)
         app.error(self._on_error)
 
     async def idle(self, wait_seconds: float = 10.0) -> bool:
@@ -356,6 +370,10 @@ class SlackBolt:
         self._track()
         work = self._event_handlers.channel_gone(body, event, context.get("bot_user_id"))
         await guarded(str(event.get("type")), work, None)
+
+    async def _on_uninstalled(self, event: dict[str, Any], context: AsyncBoltContext) -> None:
+        self._track()
+        await guarded(str(event.get("type")), self.uninstalls.handle(event, context), None)
 
     async def _on_error(self, error: Exception, body: dict[str, Any]) -> None:
         log.error("Slack request failed before a listener ran: %s", error, exc_info=error)

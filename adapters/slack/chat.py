@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
@@ -15,7 +15,11 @@ from adapters.slack import ids, lookup
 from adapters.slack.blocks import Message, closed_post, question_post, reveal_messages, sections
 from adapters.slack.direct import send_dm
 from adapters.slack.replies import nudge_message
+from bot.domain.identity import ChannelRef
 from bot.ports import ChatError, OutgoingNudge, OutgoingPost, OutgoingReveal, SentPost
+
+if TYPE_CHECKING:
+    from adapters.slack.installations import WorkspaceClients
 
 log = logging.getLogger(__name__)
 PLATFORM = "slack"
@@ -43,6 +47,11 @@ PERMANENT = {
     },
 }
 NETWORK_ERRORS = (aiohttp.ClientError, TimeoutError)
+# A reminder names no channel unless a streak is at risk; with many workspaces there is then
+# no telling whose bot token may DM the member.
+NUDGE_WORKSPACE_UNKNOWN = (
+    "A review-only reminder cannot be sent when the app serves many workspaces."
+)
 
 
 def chat_error(error: Exception) -> ChatError:
@@ -62,22 +71,32 @@ class SlackChat:
     """Posts questions, reveals and reminders with the bot token's client; finds its own
     earlier posts by their message metadata (the core's FindsSent and DirectMessages)."""
 
-    def __init__(self, client: AsyncWebClient) -> None:
+    def __init__(self, client: AsyncWebClient, workspaces: WorkspaceClients | None = None) -> None:
         self.client = client
+        # Installed in many workspaces (OAuth): each channel's workspace has its own token.
+        self.workspaces = workspaces
 
     @property
     def platform(self) -> str:
         return PLATFORM
 
+    async def client_for(self, channel: ChannelRef) -> AsyncWebClient:
+        """The client whose token may post in `channel`: its workspace's bot token, or the
+        one SLACK_BOT_TOKEN. A workspace without an installation is a permanent ChatError."""
+        if self.workspaces is None:
+            return self.client
+        return await self.workspaces.client_for(channel.group_id)
+
     async def send_question(self, post: OutgoingPost) -> SentPost:
         """Post the question; with `thread` on, open the discussion thread under it."""
+        client = await self.client_for(post.channel)
         channel = post.channel.channel_id
-        response = await _call(self._post(channel, question_post(post)))
+        response = await _call(self._post(client, channel, question_post(post)))
         ts = str(response["ts"])
         if not post.thread:
             return SentPost(message_ref=ts)
         try:
-            await self._post(channel, _thread_opener(), thread_ts=ts)
+            await self._post(client, channel, _thread_opener(), thread_ts=ts)
         except (SlackApiError, *NETWORK_ERRORS) as error:
             # The question is out; failing now would post it twice on the next tick.
             log.warning("could not open the thread of post=%s: %s", post.post_id, error)
@@ -86,38 +105,39 @@ class SlackChat:
     async def send_reveal(self, reveal: OutgoingReveal) -> None:
         """Post the reveal's messages in the post's thread (from the first not yet posted),
         then mark the post closed."""
+        client = await self.client_for(reveal.channel)
         channel = reveal.channel.channel_id
         parent = reveal.thread_ref or reveal.message_ref
         messages = reveal_messages(reveal)
         for part in range(reveal.first_part, len(messages)):
             try:
-                parent = await self._post_in_thread(channel, messages[part], parent)
+                parent = await self._post_in_thread(client, channel, messages[part], parent)
             except ChatError as error:
                 raise error.after_parts(part) from error
-        await self._close(reveal)
+        await self._close(client, reveal)
 
     async def _post_in_thread(
-        self, channel: str, message: Message, parent: str | None
+        self, client: AsyncWebClient, channel: str, message: Message, parent: str | None
     ) -> str | None:
         """Post in the thread under `parent`, or in the channel once the parent is deleted;
         returns where the next message goes."""
         try:
-            await self._post(channel, message, thread_ts=parent)
+            await self._post(client, channel, message, thread_ts=parent)
             return parent
         except SlackApiError as error:
             if parent is None or error.response.get("error") not in lookup.PARENT_GONE:
                 raise chat_error(error) from error
         except NETWORK_ERRORS as error:
             raise chat_error(error) from error
-        await _call(self._post(channel, message))
+        await _call(self._post(client, channel, message))
         return None
 
-    async def _close(self, reveal: OutgoingReveal) -> None:
+    async def _close(self, client: AsyncWebClient, reveal: OutgoingReveal) -> None:
         if reveal.message_ref is None:
             return
         closed = closed_post(reveal)
         try:
-            await self.client.chat_update(
+            await client.chat_update(
                 channel=reveal.channel.channel_id,
                 ts=reveal.message_ref,
                 text=closed.text,
@@ -129,9 +149,10 @@ class SlackChat:
 
     async def find_question(self, post: OutgoingPost) -> SentPost | None:
         """The question an earlier, crashed attempt posted, found by its metadata."""
+        client = await self.client_for(post.channel)
         channel = post.channel.channel_id
         try:
-            ts = await lookup.in_history(self.client, channel, ids.POST_EVENT, post.post_id)
+            ts = await lookup.in_history(client, channel, ids.POST_EVENT, post.post_id)
         except SlackApiError as error:
             if lookup.cannot_look(error):
                 return None
@@ -145,8 +166,9 @@ class SlackChat:
     async def find_reveal(self, reveal: OutgoingReveal) -> int:
         """How many of the reveal's messages an earlier attempt posted in the thread (or,
         when there is no thread or its parent was deleted, in the channel)."""
+        client = await self.client_for(reveal.channel)
         try:
-            return await self._reveal_parts(reveal)
+            return await self._reveal_parts(client, reveal)
         except SlackApiError as error:
             if lookup.cannot_look(error):
                 return 0
@@ -154,30 +176,36 @@ class SlackChat:
         except NETWORK_ERRORS as error:
             raise chat_error(error) from error
 
-    async def _reveal_parts(self, reveal: OutgoingReveal) -> int:
+    async def _reveal_parts(self, client: AsyncWebClient, reveal: OutgoingReveal) -> int:
         channel = reveal.channel.channel_id
         parent = reveal.thread_ref or reveal.message_ref
         in_thread = 0
         if parent is not None:
             try:
-                in_thread = await lookup.reveal_parts(self.client, channel, parent, reveal.post_id)
+                in_thread = await lookup.reveal_parts(client, channel, parent, reveal.post_id)
             except SlackApiError as error:
                 if error.response.get("error") not in lookup.PARENT_GONE:
                     raise
         # Parts after the parent was deleted went to the channel itself.
         if parent is None or in_thread < len(reveal_messages(reveal)):
-            in_channel = await lookup.reveal_parts(self.client, channel, None, reveal.post_id)
+            in_channel = await lookup.reveal_parts(client, channel, None, reveal.post_id)
             return max(in_thread, in_channel)
         return in_thread
 
     async def send_nudge(self, nudge: OutgoingNudge) -> None:
-        """The member's daily reminder, by DM."""
-        await _call(send_dm(self.client, nudge.member.member_id, nudge_message(nudge)))
+        """The member's daily reminder, by DM (installed in many workspaces: through the
+        workspace of a streak at risk, the only workspace a reminder names)."""
+        client = self.client
+        if self.workspaces is not None:
+            if not nudge.streaks_at_risk:
+                raise ChatError(NUDGE_WORKSPACE_UNKNOWN, permanent=True)
+            client = await self.client_for(nudge.streaks_at_risk[0].channel)
+        await _call(send_dm(client, nudge.member.member_id, nudge_message(nudge)))
 
     async def _post(
-        self, channel: str, message: Message, thread_ts: str | None = None
+        self, client: AsyncWebClient, channel: str, message: Message, thread_ts: str | None = None
     ) -> AsyncSlackResponse:
-        return await self.client.chat_postMessage(
+        return await client.chat_postMessage(
             channel=channel,
             text=message.text,
             blocks=message.dicts(),

@@ -9,18 +9,17 @@ from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import select
 
 from adapters.slack import signed
 from adapters.slack.app import SlackBolt
 from adapters.slack.chat import NETWORK_ERRORS, SlackChat
+from adapters.slack.install_pages import add_install_routes
 from bot.errors import QotdError
+from bot.http_server import status_routes
 
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
-HEALTH_PATH = "/healthz"
 DRAIN_SECONDS = 5.0
-HEALTH_TIMEOUT = 5.0
 # Never the token itself: only which setting to fix, and Slack's error code.
 DEAD_BOT_TOKEN = (
     "Slack refused SLACK_BOT_TOKEN ({code}): set it to the app's current Bot User OAuth "
@@ -58,6 +57,11 @@ class SlackFrontEnd:
     def chat(self) -> SlackChat:
         return self.bolt.chat
 
+    @property
+    def connected(self) -> bool:
+        """The token checked and the HTTP server listening (or the socket open), until closed."""
+        return self.ready.is_set() and not self._closed.is_set()
+
     async def run(self) -> None:
         """Check the bot token, then serve until `close()`."""
         await self._check_token()
@@ -73,6 +77,8 @@ class SlackFrontEnd:
 
     async def _check_token(self) -> None:
         """auth.test once at start: a dead token stops the front end with one clear line."""
+        if self.bolt.chat.workspaces is not None:
+            return  # installed per workspace: each token is checked as it is used
         client = self.bolt.chat.client
         try:
             identity = await client.auth_test()
@@ -88,7 +94,8 @@ class SlackFrontEnd:
     async def _serve_http(self) -> None:
         server = web.Application()
         server.router.add_post(EVENTS_PATH, self._handle)
-        server.router.add_get(HEALTH_PATH, self._health)
+        add_install_routes(server, self.bolt.app)  # with OAuth: /slack/install, the redirect
+        server.router.add_routes(status_routes(self.bolt.core))  # /healthz and /metrics
         runner = web.AppRunner(server, access_log=None)
         await runner.setup()
         try:
@@ -105,30 +112,6 @@ class SlackFrontEnd:
         body = await request.text()
         response = await signed.dispatch(self.bolt, body, request.headers, request.query_string)
         return await to_aiohttp_response(response)
-
-    async def _health(self, _: web.Request) -> web.Response:
-        """200 when the scheduler ticked recently and the database answers; 503 otherwise
-        (for load balancers and process supervisors), with what is wrong."""
-        core = self.bolt.core
-        pulse = core.pulse
-        last_tick = pulse.last_tick_at
-        body: dict[str, object] = {
-            "platform": "slack",
-            "last_tick": last_tick.isoformat() if last_tick else None,
-        }
-        ticking = not pulse.stale(core.clock.now())
-        try:
-            async with asyncio.timeout(HEALTH_TIMEOUT), core.storage.read() as uow:
-                await uow.connection.execute(select(1))
-            body["database"] = "ok"
-        except Exception as error:  # any failure means "not healthy"; the reason is logged
-            log.warning("health check: the database did not answer: %s", type(error).__name__)
-            body["database"] = "unavailable"
-        if not ticking:
-            log.warning("health check: no tick completed since %s", body["last_tick"])
-        body["scheduler"] = "ok" if ticking else "stalled"
-        body["ok"] = ticking and body["database"] == "ok"
-        return web.json_response(body, status=200 if body["ok"] else 503)
 
     async def _serve_socket_mode(self) -> None:
         handler = AsyncSocketModeHandler(self.bolt.app, self.app_token)

@@ -93,7 +93,12 @@ async def record_batch(
 ) -> list[AnswerReceipt | Exception]:
     """Record a batch of answers in one write transaction."""
     async with core.storage.write() as uow:
-        return await _record(core, uow, requests)
+        outcomes = await _record(core, uow, requests)
+    # Counted once committed: a batch that failed is retried one by one and counted then.
+    core.metrics.answers_written(
+        len(requests), sum(isinstance(outcome, AnswerReceipt) for outcome in outcomes)
+    )
+    return outcomes
 
 
 @dataclass(frozen=True, slots=True)

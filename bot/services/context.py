@@ -12,6 +12,7 @@ from bot.content.loader import Library
 from bot.domain.answer import AnswerReceipt, AnswerRequest
 from bot.domain.question import Question
 from bot.domain.scoring import PointsPolicy
+from bot.metrics import Metrics
 from bot.services.feedback import WrittenFeedback
 from bot.services.grader import RemoteGrader
 from bot.services.group_packs import GroupPacks, find_question
@@ -42,6 +43,8 @@ class Core:
     answer_queue: GroupCommit[AnswerRequest, AnswerReceipt]
     # This worker's scheduler pulse (last completed tick), for health checks and status.
     pulse: Pulse
+    # This worker's counters and timings for Prometheus (its own registry per core).
+    metrics: Metrics
     # This worker's copies of the groups' own questions.
     group_packs: GroupPacks = field(default_factory=GroupPacks)
     # Key-point feedback on written answers, and the optional remote grader's second opinion.

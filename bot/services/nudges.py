@@ -12,6 +12,7 @@ from bot.domain.identity import ChannelRef, MemberRef
 from bot.domain.schedule import parse_time, zone
 from bot.ports import Chat, DirectMessages, OutgoingNudge, StreakAtRisk
 from bot.services.context import Core
+from bot.shards import served_shards
 from bot.storage.cards import NudgeRow
 
 log = logging.getLogger(__name__)
@@ -48,11 +49,11 @@ async def send_due_nudges(core: Core, chats: Mapping[str, Chat]) -> int:
     capable = {
         platform: chat for platform, chat in chats.items() if isinstance(chat, DirectMessages)
     }
-    if not capable:
+    if not capable or core.pulse.stopping:
         return 0
     now = core.clock.now()
     async with core.storage.read() as uow:
-        rows = await uow.cards.due_nudges(capable, now)
+        rows = await uow.cards.due_nudges(capable, now, served_shards(capable))
     sent = 0
     for first in range(0, len(rows), NUDGE_PAGE):
         for row, nudge in await _look_at(core, rows[first : first + NUDGE_PAGE], now):

@@ -1,14 +1,12 @@
-"""Whether this worker's scheduler is alive: the last tick it completed, and when that is
-too long ago for a health check to call the worker healthy."""
+"""This worker's scheduler state: when it started and last completed a tick (read by health
+checks, metrics and `qotd status`), whether it is stopping, and the leases it holds."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-# A worker whose last completed tick is older than this many tick intervals is unhealthy:
-# one slow tick is normal, several missed in a row mean it hangs or cannot reach its database.
-STALE_AFTER_TICKS = 4
+from bot.domain.post import Lease
 
 
 @dataclass
@@ -19,15 +17,15 @@ class Pulse:
     interval: timedelta
     started_at: datetime | None = None
     last_tick_at: datetime | None = None
+    # Set when the worker is shutting down: from then on it takes no new lease (no post,
+    # reveal or reminder is started), while sends already under way finish.
+    stopping: bool = False
+    # The leases this worker took that may not have run out yet, by (post, duty): what a
+    # stopping worker gives back so another takes the work over at once.
+    leases: dict[tuple[int, str], Lease] = field(default_factory=dict)
 
     def start(self, at: datetime) -> None:
         self.started_at = at
 
     def beat(self, at: datetime) -> None:
         self.last_tick_at = at
-
-    def stale(self, now: datetime) -> bool:
-        """No tick completed within the last few intervals (counted from the start at first);
-        never for a process that runs no scheduler."""
-        since = self.last_tick_at or self.started_at
-        return since is not None and now - since > self.interval * STALE_AFTER_TICKS

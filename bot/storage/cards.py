@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -10,6 +10,8 @@ from typing import Any
 from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.shards import Shards
+from bot.storage.shards import served
 from bot.storage.sql import insert_ignore, upsert
 from bot.storage.tables import cards, members, nudges, review_log, streaks
 
@@ -168,10 +170,16 @@ class CardRepository:
         these); a tick reads only `due_nudges`."""
         return await self._nudge_rows(members.c.platform.in_(list(platforms)))
 
-    async def due_nudges(self, platforms: Iterable[str], now: datetime) -> list[NudgeRow]:
-        """The reminders whose next look is due: an indexed read of what is due only."""
+    async def due_nudges(
+        self, platforms: Iterable[str], now: datetime, shards: Mapping[str, Shards] | None = None
+    ) -> list[NudgeRow]:
+        """The reminders whose next look is due: an indexed read of what is due only. Of a
+        sharded platform, only members whose id falls on `shards` by the same formula as a
+        guild's (a private message may go out from any process; this splits the work so
+        each reminder is looked at by one)."""
         return await self._nudge_rows(
-            nudges.c.next_check_at <= now, members.c.platform.in_(list(platforms))
+            nudges.c.next_check_at <= now,
+            served(members.c.platform, members.c.external_id, platforms, shards),
         )
 
     async def _nudge_rows(self, *conditions: Any) -> list[NudgeRow]:

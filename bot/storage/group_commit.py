@@ -49,10 +49,34 @@ class GroupCommit(Generic[Request, Result]):
         self._late = late
         self._pending: list[_Waiting[Request, Result]] = []
         self._turn = asyncio.Lock()
+        self._submitting = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    async def drained(self, deadline: float) -> bool:
+        """Wait until every request submitted so far has its outcome (a stopping worker's
+        last step before closing: no acknowledged answer is left unwritten); False if that
+        took longer than `deadline` seconds."""
+        try:
+            async with asyncio.timeout(deadline):
+                await self._idle.wait()
+        except TimeoutError:
+            return False
+        return True
 
     async def submit(self, request: Request, run_batch: BatchRunner[Request, Result]) -> Result:
         """Run `request` in the next batch and return its result (or raise its error); the
         caller whose turn comes runs the batch with its `run_batch`."""
+        self._submitting += 1
+        self._idle.clear()
+        try:
+            return await self._submit(request, run_batch)
+        finally:
+            self._submitting -= 1
+            if not self._submitting:
+                self._idle.set()
+
+    async def _submit(self, request: Request, run_batch: BatchRunner[Request, Result]) -> Result:
         loop = asyncio.get_running_loop()
         due = None if self._deadline is None else loop.time() + self._deadline
         waiting: _Waiting[Request, Result] = _Waiting(request, loop.create_future(), due)

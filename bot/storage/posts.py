@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -12,7 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.post import HOLDS_LATER_DAYS, TAKEN_FROM, TAKEN_TO, Duty, Lease, Post, PostStatus
 from bot.errors import DayTaken
+from bot.shards import Shards
 from bot.storage.database import is_lock_timeout
+from bot.storage.shards import served
 from bot.storage.sql import insert_ignore
 from bot.storage.tables import groups, posts, subscriptions
 
@@ -220,14 +222,20 @@ class PostRepository:
             .values(reveal_at=now)
         )
 
-    async def claimed(self, platforms: Iterable[str], now: datetime) -> list[Post]:
-        """Posts to send that nobody holds a lease on, oldest first."""
-        return await self._list(_free_for(Duty.SEND, now), platforms)
+    async def claimed(
+        self, platforms: Iterable[str], now: datetime, shards: Mapping[str, Shards] | None = None
+    ) -> list[Post]:
+        """Posts to send that nobody holds a lease on, oldest first (of a sharded platform,
+        only those of groups on `shards`)."""
+        return await self._list(_free_for(Duty.SEND, now), platforms, shards)
 
-    async def due_reveals(self, platforms: Iterable[str], now: datetime) -> list[Post]:
-        """Posts whose reveal is due and that nobody holds a lease on, oldest first."""
+    async def due_reveals(
+        self, platforms: Iterable[str], now: datetime, shards: Mapping[str, Shards] | None = None
+    ) -> list[Post]:
+        """Posts whose reveal is due and that nobody holds a lease on, oldest first (of a
+        sharded platform, only those of groups on `shards`)."""
         return await self._list(
-            and_(posts.c.reveal_at <= now, _free_for(Duty.REVEAL, now)), platforms
+            and_(posts.c.reveal_at <= now, _free_for(Duty.REVEAL, now)), platforms, shards
         )
 
     async def unrevealed_before(self, subscription_id: int, local_date: date) -> Post | None:
@@ -247,14 +255,16 @@ class PostRepository:
         ).first()
         return _post(row) if row else None
 
-    async def _list(self, condition: Any, platforms: Iterable[str]) -> list[Post]:
+    async def _list(
+        self, condition: Any, platforms: Iterable[str], shards: Mapping[str, Shards] | None
+    ) -> list[Post]:
         rows = await self._connection.execute(
             select(posts)
             .join(subscriptions, subscriptions.c.id == posts.c.subscription_id)
             .join(groups, groups.c.id == subscriptions.c.group_id)
             .where(
                 condition,
-                groups.c.platform.in_(list(platforms)),
+                served(groups.c.platform, groups.c.external_id, platforms, shards),
                 subscriptions.c.paused.is_(False),  # resume takes them up again
             )
             .order_by(posts.c.scheduled_at, posts.c.id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -13,6 +13,8 @@ from bot.domain.identity import ChannelRef
 from bot.domain.question import Difficulty
 from bot.domain.schedule import DAY_NAMES, RevealRule, Schedule, parse_days
 from bot.domain.subscription import QuestionFilter, Subscription
+from bot.shards import Shards
+from bot.storage.shards import served
 from bot.storage.sql import insert_ignore
 from bot.storage.tables import groups, queued, rotation, subscriptions
 
@@ -60,14 +62,16 @@ class SubscriptionRepository:
         now: datetime,
         after: tuple[datetime, int] | None = None,
         limit: int = 500,
+        shards: Mapping[str, Shards] | None = None,
     ) -> list[Subscription]:
         """Subscriptions with a scheduled day still to claim whose post time has come (or
         whose settings changed since the last tick): an indexed read of what is due only, a
-        page at a time in (next post, id) order after `after`."""
+        page at a time in (next post, id) order after `after`; of a sharded platform, only
+        those of groups on `shards`."""
         statement = self._select().where(
             subscriptions.c.paused.is_(False),
             subscriptions.c.next_post_at <= now,
-            groups.c.platform.in_(list(platforms)),
+            served(groups.c.platform, groups.c.external_id, platforms, shards),
         )
         if after is not None:
             statement = statement.where(

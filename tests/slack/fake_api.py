@@ -32,6 +32,7 @@ from tests.slack.checks import check_message, check_view
 from tests.slack.fake_conversations import Conversations
 from tests.slack.fake_files import Files
 from tests.slack.fake_state import BOT_USER, TEAM, TOKEN
+from tests.slack.fake_workspaces import FakeWorkspaces
 
 __all__ = ["BOT_USER", "TEAM", "TOKEN", "Call", "FakeSlack"]
 
@@ -75,6 +76,8 @@ class FakeSlack(Conversations, Files):
     auth_status: int = 200
     # Test-only fault hooks for benches; None (the default) changes nothing.
     send_faults: SendFaults | None = None
+    # Installs through OAuth: codes, and each workspace's own bot token.
+    workspaces: FakeWorkspaces = field(default_factory=FakeWorkspaces)
 
     # -- lifetime ---------------------------------------------------------------------------
 
@@ -174,11 +177,20 @@ class FakeSlack(Conversations, Files):
             return web.json_response({"ok": False, "error": failure.error})
         if method == "apps.connections.open":
             return web.json_response({"ok": True, "url": self.url.replace("http", "ws") + "socket"})
+        if method == "oauth.v2.access":
+            return web.json_response(self.workspaces.access(args, auth))
         if self.revoked:
             return web.json_response({"ok": False, "error": "token_revoked"})
-        if token != self.token:
+        team = self.workspaces.tokens.get(token or "")  # an installed workspace's bot token
+        if token != self.token and team is None:
             status = self.auth_status if method == "auth.test" else 200
             return web.json_response({"ok": False, "error": "invalid_auth"}, status=status)
+        if team is not None and token is not None:
+            if method == "auth.test":
+                return web.json_response(self.workspaces.auth_test(token))
+            refused = self.workspaces.refuse(method, args, team)
+            if refused is not None:
+                return web.json_response(refused)
         handler = getattr(self, "_" + method.replace(".", "_"), None)
         if handler is None:
             return web.json_response({"ok": False, "error": "unknown_method"})

@@ -45,10 +45,11 @@ async def authorize(
 class SlackHarness:
     """The Slack front end of a core, with helpers that act as members."""
 
-    def __init__(self, core: Core, fake: FakeSlack) -> None:
+    def __init__(self, core: Core, fake: FakeSlack, bolt: SlackBolt | None = None) -> None:
         self.core = core
         self.fake = fake
-        self.bolt: SlackBolt = build_bolt(
+        # One workspace's bot token by default; a test of many workspaces brings its own.
+        self.bolt: SlackBolt = bolt or build_bolt(
             core,
             api_url=fake.api_url,
             bot_token=TOKEN,
@@ -80,11 +81,12 @@ class SlackHarness:
         assert await self.bolt.idle(), "a Slack handler did not finish within 10 s"
         return response
 
-    async def command(self, user: str, text: str) -> str:
-        """`/qotd <text>` from a member; the private reply's text."""
+    async def command(self, user: str, text: str, **where: str) -> str:
+        """`/qotd <text>` from a member (in `team=`, `channel=` if given); the private
+        reply's text."""
         start = len(self.fake.responses())
         url = self.fake.response_url(f"r{next(_replies)}")
-        response = await self.send(signing.command(text, user, url), signing.FORM)
+        response = await self.send(signing.command(text, user, url, **where), signing.FORM)
         assert response.status == 200, response.body
         return "\n".join(text_of(reply) for reply in self.fake.responses()[start:])
 

@@ -231,3 +231,21 @@ async def test_the_only_mention_a_post_carries_is_the_admins_user_group(slack):
     assert post["text"].startswith("<!subteam^S0STUDY> Question of the day")
     assert "Discuss the question here" in text_of(slack.fake.thread(post["ts"])[0])
     assert "user group" in await slack.command("admin", "schedule 09:00 UTC daily mention <!here>")
+
+
+async def test_uninstalling_a_single_token_app_pauses_its_schedules_with_the_reason(slack):
+    from adapters.slack.uninstall import UNINSTALLED
+    from bot.services.subscriptions import channel_status
+    from tests.slack import signing
+
+    await _posted(slack)
+    posts = len(slack.fake.posts())
+
+    response = await slack.send(signing.event({"type": "app_uninstalled"}), signing.JSON)
+    assert response.status == 200
+    await slack.bolt.idle()
+
+    status = (await channel_status(slack.core, CHANNEL_REF)).subscription
+    assert status.paused and status.pause_reason == UNINSTALLED
+    await slack.advance(timedelta(days=1))
+    assert len(slack.fake.posts()) == posts  # nothing more is sent to a workspace that left

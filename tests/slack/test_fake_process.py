@@ -24,7 +24,8 @@ from tests.processes import (
 )
 from tests.slack import signing
 from tests.slack.fake_api import TOKEN
-from tests.slack.test_process import QOTD, never_due
+from tests.slack.test_process import never_due
+from tests.slack.worker_process import QOTD
 
 ROOT = Path(__file__).resolve().parents[2]
 ADMIN = signing.user_id("admin")

@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
-import os
-import sys
 from datetime import datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import aiohttp
 
-from tests.processes import WORK_LIMIT, deadline, free_port, stop, wait_for_port, wait_until
+from tests.processes import WORK_LIMIT, deadline, free_port, stop, wait_until
 from tests.slack import signing
 from tests.slack.checks import text_of
-from tests.slack.fake_api import TOKEN, FakeSlack
-
-QOTD = Path(sys.executable).parent / "qotd"
+from tests.slack.fake_api import FakeSlack
+from tests.slack.worker_process import start_slack_http
 
 
 def never_due(timezone: str) -> str:
@@ -28,30 +23,11 @@ def never_due(timezone: str) -> str:
 async def test_qotd_run_slack_http_answers_a_signed_command(fake: FakeSlack, tmp_path):
     port = free_port()
     fake.users[signing.user_id("admin")] = {"id": signing.user_id("admin"), "is_admin": True}
-    env = {
-        **os.environ,
-        "SLACK_BOT_TOKEN": TOKEN,
-        "SLACK_SIGNING_SECRET": signing.SECRET,
-        "QOTD_SLACK_API_URL": fake.api_url,
-        "QOTD_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'qotd.db'}",
-        "QOTD_LOG_LEVEL": "WARNING",
-    }
-    for name in ("SLACK_APP_TOKEN", "QOTD_DISCORD_TOKEN", "DISCORD_TOKEN"):
-        env.pop(name, None)
-    process = await asyncio.create_subprocess_exec(
-        str(QOTD),
-        "run",
-        "--slack-http",
-        "--port",
-        str(port),
-        env=env,
-        cwd=tmp_path,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
+    process = await start_slack_http(
+        fake, port, tmp_path, QOTD_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'qotd.db'}"
     )
     post_time = never_due("Europe/Berlin")
     try:
-        await wait_for_port(port, process, what="qotd run")
         body = signing.command(
             f"schedule {post_time} Europe/Berlin mon-fri", "admin", fake.response_url("p")
         )

@@ -117,14 +117,14 @@ async def test_healthz_is_503_when_the_database_does_not_answer(slack, monkeypat
 
 
 async def test_healthz_is_503_when_the_scheduler_has_not_ticked_for_several_intervals(slack):
-    from bot.services.pulse import STALE_AFTER_TICKS
+    from bot.health import HEALTHY_WITHIN_TICKS
 
     clock = slack.core.clock
     assert slack.core.pulse.interval == timedelta(seconds=30)
     slack.core.pulse.start(clock.now())  # this process's scheduler starts
     async with _serving(slack) as url:
         assert (await _get(url))[0] == 200  # just started: not stale yet
-        clock.advance(timedelta(seconds=30 * STALE_AFTER_TICKS + 1))
+        clock.advance(timedelta(seconds=30 * HEALTHY_WITHIN_TICKS + 1))
         status, body = await _get(url)
         assert status == 503
         assert body["scheduler"] == "stalled" and body["database"] == "ok"

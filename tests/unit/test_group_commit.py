@@ -114,3 +114,23 @@ async def test_a_request_queued_behind_a_hung_batch_is_answered_by_its_own_deadl
     await asyncio.gather(first, answer(2))
     # The second waited 5 s for its turn and its own batch got the 3 s left, not 8 s more.
     assert answered == {1: pytest.approx(8), 2: pytest.approx(8)}
+
+
+async def test_drained_waits_for_every_request_submitted_so_far():
+    writing = asyncio.Event()
+    written: list[int] = []
+
+    async def run(requests):
+        await writing.wait()
+        written.extend(requests)
+        return list(requests)
+
+    queue: GroupCommit[int, int] = GroupCommit()
+    assert await queue.drained(0.01)  # nothing submitted
+    submitted = [asyncio.create_task(queue.submit(number, run)) for number in range(3)]
+    await asyncio.sleep(0)
+    assert not await queue.drained(0.05)  # still being written: not drained
+    writing.set()
+    assert await queue.drained(5)
+    assert sorted(written) == [0, 1, 2]
+    assert all(task.done() for task in submitted)

@@ -10,6 +10,7 @@ from bot.errors import NoOpenPost, QotdError
 from bot.ports import Chat
 from bot.services.access import Actor, admin_subscription
 from bot.services.context import Core
+from bot.services.posting import leases
 from bot.services.posting.claim import ready_to_send
 from bot.services.posting.reveal import reveal_post
 from bot.services.posting.send import send_claimed
@@ -36,6 +37,7 @@ async def post_now(
             subscription.id, today, question.id, now, now + window, now, now + core.lease
         )
         claimed = await ready_to_send(uow, lease, subscription)
+    leases.taken(core, lease)
     sent = await send_claimed(core, chats, claimed)
     async with core.storage.read() as uow:
         after = await uow.posts.get(lease.post.id)

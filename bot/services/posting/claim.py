@@ -9,7 +9,7 @@ day's answer is not out yet) is claimed without a lease and sent by a later tick
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -19,6 +19,7 @@ from bot.errors import DayTaken, QotdError, StorageConflict
 from bot.services.context import Core
 from bot.services.posting import leases
 from bot.services.rotation import take_next_question
+from bot.shards import Shards
 from bot.storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -55,17 +56,20 @@ class Missed:
     day: date
 
 
-async def claim_due_posts(core: Core, platforms: Iterable[str]) -> AsyncIterator[Claimed | Missed]:
+async def claim_due_posts(
+    core: Core, platforms: Iterable[str], shards: Mapping[str, Shards] | None = None
+) -> AsyncIterator[Claimed | Missed]:
     """Claim every scheduled day now due, one at a time, yielding each as it is claimed (so
     the caller sends the first post of a wave before the last is claimed) or recorded as
     missed. Days another worker claimed first, and days that must wait, yield nothing.
 
     Only subscriptions whose next post time has passed are read, so an idle tick costs the
-    same with ten subscriptions or a hundred thousand.
+    same with ten subscriptions or a hundred thousand; of a sharded platform, only those of
+    groups on this process's `shards`.
     """
     now = core.clock.now()
     platforms = list(platforms)
-    async for subscription in _due_subscriptions(core, platforms, now):
+    async for subscription in _due_subscriptions(core, platforms, now, shards):
         days = _due_days(subscription, now)
         if len(days) > 1:  # catching up (downtime, changed settings): skip what is claimed
             async with core.storage.read() as uow:
@@ -73,6 +77,8 @@ async def claim_due_posts(core: Core, platforms: Iterable[str]) -> AsyncIterator
             days = [day for day in days if day not in taken]
         settled = True
         for day in days:
+            if core.pulse.stopping:
+                return  # the next worker's tick claims what is left
             if now - subscription.schedule.post_at(day) > core.grace:
                 if await _record_missed(core, subscription, day, now):
                     yield Missed(subscription, day)
@@ -92,14 +98,14 @@ async def claim_due_posts(core: Core, platforms: Iterable[str]) -> AsyncIterator
 
 
 async def _due_subscriptions(
-    core: Core, platforms: list[str], now: datetime
+    core: Core, platforms: list[str], now: datetime, shards: Mapping[str, Shards] | None
 ) -> AsyncIterator[Subscription]:
     """The due subscriptions a page at a time, so a wave of ten thousand neither sits in
     memory at once nor holds the event loop while it is read."""
     after: tuple[datetime, int] | None = None
     while True:
         async with core.storage.read() as uow:
-            page = await uow.subscriptions.due_to_post(platforms, now, after, DUE_PAGE)
+            page = await uow.subscriptions.due_to_post(platforms, now, after, DUE_PAGE, shards)
         for subscription in page:
             yield subscription
         if len(page) < DUE_PAGE:
@@ -154,6 +160,8 @@ async def _claim(
     except QotdError as error:
         await leases.record_subscription_error(core, listed.id, error.message)
         return _FAILED
+    if claimed is not None:
+        leases.taken(core, claimed.lease)
     log.info(
         "claimed post group=%s channel=%s subscription=%s date=%s question=%s",
         subscription.channel.group_id,
@@ -186,8 +194,10 @@ async def _record_missed(core: Core, subscription: Subscription, day: date, now:
     return True
 
 
-async def claimed_posts(core: Core, platforms: Iterable[str]) -> list[Post]:
+async def claimed_posts(
+    core: Core, platforms: Iterable[str], shards: Mapping[str, Shards] | None = None
+) -> list[Post]:
     """Claimed posts nobody holds a lease on: waiting for an earlier reveal, or left by a
     worker that failed, died or stalled."""
     async with core.storage.read() as uow:
-        return await uow.posts.claimed(platforms, core.clock.now())
+        return await uow.posts.claimed(platforms, core.clock.now(), shards)

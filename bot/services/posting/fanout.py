@@ -8,7 +8,7 @@ many sends one worker has open at a time and counts what came of them.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Coroutine
 from dataclasses import dataclass, field
 from types import TracebackType
 
@@ -48,7 +48,12 @@ class FanOut:
     async def add(self, send: Awaitable[bool | None]) -> None:
         """Start `send` once a slot is free, and let it begin before the caller goes on (so
         the first post of a wave leaves while the next ones are being claimed)."""
-        await self._slots.acquire()
+        try:
+            await self._slots.acquire()
+        except BaseException:  # cancelled while waiting (a worker cut off on its way out)
+            if isinstance(send, Coroutine):
+                send.close()  # never started: nothing of it ran
+            raise
         self._group.create_task(self._run(send))
         await asyncio.sleep(0)
 

@@ -8,7 +8,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from bot.domain.post import Lease, PostStatus
+from bot.domain.post import Duty, Lease, PostStatus
 from bot.domain.question import Question
 from bot.domain.subscription import Subscription
 from bot.ports import SEND_FENCE
@@ -16,6 +16,8 @@ from bot.services.context import Core
 from bot.services.group_packs import group_of
 
 log = logging.getLogger(__name__)
+# Leases kept for giving back before those that ran out are forgotten (see `taken`).
+KEPT_LEASES = 512
 
 
 async def still_held(core: Core, lease: Lease) -> bool:
@@ -24,6 +26,7 @@ async def still_held(core: Core, lease: Lease) -> bool:
     async with core.storage.read() as uow:
         held = await uow.posts.holds(lease, core.clock.now())
     if not held:
+        core.metrics.lease_lost()
         log.warning(
             "post=%s: lost the %s lease before sending; another worker took it over",
             lease.post.id,
@@ -45,7 +48,7 @@ async def fenced(core: Core, lease: Lease) -> AsyncIterator[None]:
 async def give_up(core: Core, lease: Lease, status: PostStatus, reason: str) -> None:
     async with core.storage.write() as uow:
         if not await uow.posts.abandon(lease, status, reason):
-            lost(lease)
+            lost(core, lease)
             return
     log.warning(
         "gave up post=%s subscription=%s (%s): %s",
@@ -73,7 +76,37 @@ async def question_or_give_up(
     return question
 
 
-def lost(lease: Lease) -> None:
+def taken(core: Core, lease: Lease) -> None:
+    """Count a lease this worker took and keep it until it runs out (see `give_back_held`)."""
+    core.metrics.lease_taken()
+    held = core.pulse.leases
+    if len(held) >= KEPT_LEASES:  # forget those that ran out: nobody needs them given back
+        now = core.clock.now()
+        for key in [key for key, kept in held.items() if kept.until <= now]:
+            del held[key]
+    held[(lease.post.id, lease.duty.value)] = lease
+
+
+async def give_back_held(core: Core) -> int:
+    """A stopping worker gives back every lease it may still hold, so another worker takes
+    the post or reveal over at once instead of after the lease runs out. A lease whose work
+    was recorded, or that another worker took over, is left alone (compare-and-set on the
+    token). The next holder looks on the platform first, as after any interrupted attempt."""
+    held = list(core.pulse.leases.values())
+    core.pulse.leases.clear()
+    if not held:
+        return 0
+    released = 0
+    async with core.storage.write() as uow:
+        for lease in held:
+            released += await uow.posts.release(lease, "the worker stopped before finishing")
+    if released:
+        log.warning("gave back %s leases on the way out; another worker takes them over", released)
+    return released
+
+
+def lost(core: Core, lease: Lease) -> None:
+    core.metrics.lease_lost()
     log.warning(
         "post=%s: the %s lease was lost before its result was recorded; the new holder "
         "looks on the platform before it sends",
@@ -93,10 +126,15 @@ async def fail(
     """A failed send or reveal: the post stays in its working state with the lease given
     back, so the next tick (or `resume`, when a permanent failure paused the subscription)
     takes it up again, looking on the platform first."""
+    platform = subscription.channel.platform
+    if lease.duty is Duty.SEND:
+        core.metrics.post_failed(platform)
+    else:
+        core.metrics.reveal_failed(platform)
     now = core.clock.now()
     async with core.storage.write() as uow:
         if not await uow.posts.release(lease, reason, parts_sent):
-            lost(lease)
+            lost(core, lease)
             return
         await uow.subscriptions.record_error(subscription.id, reason, now)
         if permanent:

@@ -20,14 +20,16 @@ from bot.ports import (
 from bot.services.context import Core
 from bot.services.posting import leases
 from bot.services.posting.fanout import FanOut
+from bot.shards import served_shards
 
 log = logging.getLogger(__name__)
 
 
 async def reveal_due_posts(core: Core, chats: Mapping[str, Chat]) -> int:
-    """Reveal every post whose reveal time has passed, including ones missed while down."""
+    """Reveal every post whose reveal time has passed, including ones missed while down (of
+    a platform this process runs some shards of, only posts of groups on them)."""
     async with core.storage.read() as uow:
-        due = await uow.posts.due_reveals(chats.keys(), core.clock.now())
+        due = await uow.posts.due_reveals(chats.keys(), core.clock.now(), served_shards(chats))
     async with FanOut(core.send_concurrency) as reveals:
         for post in due:
             await reveals.add(reveal_post(core, chats, post))
@@ -35,6 +37,8 @@ async def reveal_due_posts(core: Core, chats: Mapping[str, Chat]) -> int:
 
 
 async def reveal_post(core: Core, chats: Mapping[str, Chat], post: Post) -> bool:
+    if core.pulse.stopping:
+        return False
     now = core.clock.now()
     async with core.storage.write() as uow:
         subscription = await uow.subscriptions.get(post.subscription_id)
@@ -45,6 +49,7 @@ async def reveal_post(core: Core, chats: Mapping[str, Chat], post: Post) -> bool
             return False
         answered, picked, correct = await uow.answers.results(post.id)
         answers = await uow.answers.for_post(post.id)
+    leases.taken(core, lease)
     post = lease.post
     question = await leases.question_or_give_up(core, lease, subscription)
     if question is None:
@@ -76,7 +81,8 @@ async def reveal_post(core: Core, chats: Mapping[str, Chat], post: Post) -> bool
         if not await leases.still_held(core, lease):
             return False
         async with leases.fenced(core, lease):
-            await chat.send_reveal(replace(reveal, first_part=first_part))
+            with core.metrics.timing_send(chat.platform, "reveal"):
+                await chat.send_reveal(replace(reveal, first_part=first_part))
     except ChatError as error:
         await leases.fail(
             core, lease, subscription, error.reason, error.permanent, error.parts_sent
@@ -94,8 +100,9 @@ async def reveal_post(core: Core, chats: Mapping[str, Chat], post: Post) -> bool
         if recorded and reveal.votes_open:
             await uow.votes.open(post.id, now + core.vote_window)
     if not recorded:
-        leases.lost(lease)
+        leases.lost(core, lease)
         return False
+    core.metrics.reveal_made(subscription.channel.platform, post.reveal_at, now)
     log.info(
         "revealed post=%s group=%s channel=%s subscription=%s",
         post.id,

@@ -27,6 +27,8 @@ log = logging.getLogger(__name__)
 async def send_post(core: Core, chats: Mapping[str, Chat], post: Post) -> bool | None:
     """Take the send lease on a claimed post nobody holds, and send it. True when sent,
     False when it failed, None when not ours to send."""
+    if core.pulse.stopping:
+        return None
     now = core.clock.now()
     async with core.storage.write() as uow:
         subscription = await uow.subscriptions.get(post.subscription_id)
@@ -38,6 +40,7 @@ async def send_post(core: Core, chats: Mapping[str, Chat], post: Post) -> bool |
         if lease is None:
             return None
         claimed = await ready_to_send(uow, lease, subscription)
+    leases.taken(core, lease)
     return await send_claimed(core, chats, claimed)
 
 
@@ -81,7 +84,8 @@ async def send_claimed(core: Core, chats: Mapping[str, Chat], claimed: Claimed) 
         return None
     try:
         async with leases.fenced(core, lease):
-            sent = await chat.send_question(outgoing)
+            with core.metrics.timing_send(chat.platform, "post"):
+                sent = await chat.send_question(outgoing)
     except ChatError as error:
         await leases.fail(core, lease, subscription, error.reason, error.permanent)
         return False
@@ -139,5 +143,7 @@ async def _record_posted(
             if credit_shown is not None:
                 await uow.votes.credit_shown(credit_shown)
     if not recorded:
-        leases.lost(lease)
-    return recorded
+        leases.lost(core, lease)
+        return False
+    core.metrics.post_made(subscription.channel.platform, lease.post.scheduled_at, now)
+    return True

@@ -16,6 +16,7 @@ from bot.services.posting.fanout import FanOut
 from bot.services.posting.reveal import reveal_due_posts
 from bot.services.posting.send import send_claimed, send_post
 from bot.services.votes import close_due_votes
+from bot.shards import served_shards
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,8 +63,9 @@ async def _post_wave(core: Core, chats: Mapping[str, Chat]) -> tuple[int, int, i
     """Claim and send every due post: (posted, failed, missed)."""
     missed = 0
     tried: set[int] = set()
+    shards = served_shards(chats)  # a process running some shards sends only their posts
     async with FanOut(core.send_concurrency) as sends:
-        async for due in claim_due_posts(core, chats.keys()):
+        async for due in claim_due_posts(core, chats.keys(), shards):
             if isinstance(due, Missed):
                 missed += 1
                 continue
@@ -71,7 +73,7 @@ async def _post_wave(core: Core, chats: Mapping[str, Chat]) -> tuple[int, int, i
             await sends.add(send_claimed(core, chats, due))
         # Then what earlier ticks left: posts that waited for a reveal, or whose worker
         # failed or died. A post that failed in this tick waits for the next one.
-        for post in await claimed_posts(core, chats.keys()):
+        for post in await claimed_posts(core, chats.keys(), shards):
             if post.id not in tried:
                 await sends.add(send_post(core, chats, post))
     return sends.done, sends.failed, missed
