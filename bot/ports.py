@@ -100,6 +100,7 @@ class OutgoingNudge:
     member: MemberRef
     due_reviews: int
     streaks_at_risk: tuple[StreakAtRisk, ...]
+    home_group: str | None = None  # the group (workspace, server) the reminder was set in
 
 
 class ChatError(Exception):

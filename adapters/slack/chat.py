@@ -47,10 +47,10 @@ PERMANENT = {
     },
 }
 NETWORK_ERRORS = (aiohttp.ClientError, TimeoutError)
-# A reminder names no channel unless a streak is at risk; with many workspaces there is then
-# no telling whose bot token may DM the member.
+# A reminder set before reminders kept their workspace names none unless a streak is at risk;
+# with many workspaces there is then no telling whose bot token may DM the member.
 NUDGE_WORKSPACE_UNKNOWN = (
-    "A review-only reminder cannot be sent when the app serves many workspaces."
+    "This reminder does not say which workspace it was set in: set it again with /qotd remind."
 )
 
 
@@ -194,12 +194,15 @@ class SlackChat:
 
     async def send_nudge(self, nudge: OutgoingNudge) -> None:
         """The member's daily reminder, by DM (installed in many workspaces: through the
-        workspace of a streak at risk, the only workspace a reminder names)."""
+        workspace the reminder was set in, else that of a streak at risk)."""
         client = self.client
         if self.workspaces is not None:
-            if not nudge.streaks_at_risk:
+            workspace = nudge.home_group or next(
+                (risk.channel.group_id for risk in nudge.streaks_at_risk), None
+            )
+            if workspace is None:
                 raise ChatError(NUDGE_WORKSPACE_UNKNOWN, permanent=True)
-            client = await self.client_for(nudge.streaks_at_risk[0].channel)
+            client = await self.workspaces.client_for(workspace)
         await _call(send_dm(client, nudge.member.member_id, nudge_message(nudge)))
 
     async def _post(

@@ -39,7 +39,9 @@ async def remind(inv: Invocation, args: str) -> Message:
     if request.off:
         stopped = await nudges.stop_reminder(inv.core, inv.member)
         return replies.text("Reminders are off." if stopped else "You had no reminder.")
-    when, tz = await nudges.set_reminder(inv.core, inv.member, request.at, request.timezone)
+    when, tz = await nudges.set_reminder(
+        inv.core, inv.member, request.at, request.timezone, home_group=inv.channel.group_id
+    )
     return replies.text(
         f"You get one private message a day at {when:%H:%M} {tz} when reviews are due or a "
         "streak is at risk. `/qotd remind off` stops it."

@@ -21,15 +21,22 @@ NUDGE_PAGE = 200  # reminders worked out per read transaction
 
 
 async def set_reminder(
-    core: Core, member: MemberRef, at: str, timezone: str | None = None
+    core: Core,
+    member: MemberRef,
+    at: str,
+    timezone: str | None = None,
+    *,
+    home_group: str | None = None,
 ) -> tuple[time, str]:
-    """Ask for a daily private reminder at a local time (HH:MM in an IANA time zone)."""
+    """Ask for a daily private reminder at a local time (HH:MM in an IANA time zone);
+    `home_group` is the group it was asked for in (the front end that serves many
+    workspaces sends it with that one's token)."""
     when = parse_time(at)
     tz_name = (timezone or core.default_timezone).strip()
     zone(tz_name)
     async with core.storage.write() as uow:
         member_id = await uow.members.member_id(member, core.clock.now())
-        await uow.cards.set_nudge(member_id, f"{when:%H:%M}", tz_name, core.clock.now())
+        await uow.cards.set_nudge(member_id, f"{when:%H:%M}", tz_name, core.clock.now(), home_group)
     return when, tz_name
 
 
@@ -149,4 +156,4 @@ def _compose(row: NudgeRow, due: int, risky: list[Any]) -> OutgoingNudge | None:
     )
     if not due and not at_risk:
         return None
-    return OutgoingNudge(MemberRef(row.platform, row.external_id), due, at_risk)
+    return OutgoingNudge(MemberRef(row.platform, row.external_id), due, at_risk, row.home_group)

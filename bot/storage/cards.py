@@ -38,6 +38,7 @@ class NudgeRow:
     remind_at: str
     timezone: str
     last_sent_on: date | None
+    home_group: str | None = None  # the group the reminder was set in
 
 
 # Built once: these are on every answer's path (see storage/answers.py).
@@ -143,7 +144,14 @@ class CardRepository:
         )
         return [row.reviewed_at for row in rows]
 
-    async def set_nudge(self, member_id: int, remind_at: str, timezone: str, now: datetime) -> None:
+    async def set_nudge(
+        self,
+        member_id: int,
+        remind_at: str,
+        timezone: str,
+        now: datetime,
+        home_group: str | None = None,
+    ) -> None:
         await upsert(
             self._connection,
             nudges,
@@ -155,6 +163,7 @@ class CardRepository:
                     "timezone": timezone,
                     "created_at": now,
                     "next_check_at": now,  # looked at on the next tick
+                    "home_group": home_group,
                 }
             ],
         )
@@ -196,6 +205,7 @@ class CardRepository:
                 row.remind_at,
                 row.timezone,
                 row.last_sent_on,
+                row.home_group,
             )
             for row in rows
         ]

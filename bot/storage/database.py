@@ -32,7 +32,7 @@ UNKNOWN_DATABASE = "3D000"  # PostgreSQL's invalid_catalog_name
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 # The newest migration: a database already there starts without loading Alembic at all
 # (tests/integration/test_storage.py holds this to the migrations folder).
-SCHEMA_HEAD = "7c05025b53db"
+SCHEMA_HEAD = "8d1e6b2f4a90"
 BUSY_TIMEOUT_MS = 10_000
 # PostgreSQL limits, so a worker never waits forever: on a statement, on a row lock held by
 # a paused worker (taking a lease then fails fast and the post is left to its holder), on a

@@ -361,6 +361,9 @@ nudges = Table(
     # the next moment that could change that (a card falling due, a post in a channel where
     # the member keeps a streak), or tomorrow's time. A tick reads only the reminders due.
     Column("next_check_at", UtcDateTime, nullable=False),
+    # The group (Slack workspace, Discord server) the reminder was set in: installed in many
+    # Slack workspaces, its token is the one that can send the member a private message.
+    Column("home_group", String(64)),
     Index("ix_nudges_next_check_at", "next_check_at"),
 )
 

@@ -334,3 +334,31 @@ async def test_no_token_or_client_secret_reaches_the_log(app, caplog):
     logged = "\n".join(record.getMessage() for record in caplog.records)
     assert "oauth.v2.access" in logged  # the exchange was logged, without what it returned
     assert not [secret for secret in secrets if secret in logged]
+
+
+async def test_a_review_reminder_goes_out_with_the_token_of_the_workspace_it_was_set_in(app):
+    from bot.domain.identity import MemberRef
+    from bot.domain.review import Rating
+    from bot.services.cards import Review, apply_reviews
+
+    for team in (ADA, BABBAGE):
+        await _install(app, team)
+    reply = await app.slack.command(
+        "carol", "remind 10:30 UTC", team=BABBAGE, channel=CHANNELS[BABBAGE]
+    )
+    assert "10:30 UTC" in reply, reply
+    core = app.slack.core
+    question = next(iter(core.library.pack(core.default_pack).questions))
+    async with core.storage.write() as uow:  # a card due again soon: nothing else to say
+        carol = await uow.members.member_id(
+            MemberRef("slack", signing.user_id("carol")), core.clock.now()
+        )
+        review = Review(carol, question.id, Rating.AGAIN, "quiz")
+        await apply_reviews(uow, core.spaced, [review], core.clock.now())
+
+    await app.slack.advance(timedelta(hours=1))
+
+    dm = app.fake.dms[signing.user_id("carol")]
+    (sent,) = [call for call in app.fake.called("chat.postMessage") if call.args["channel"] == dm]
+    assert sent.token == app.fake.workspaces.token_of(BABBAGE)
+    assert "1 review(s) due" in text_of(sent.args)
