@@ -10,7 +10,7 @@ from adapters.slack.app import Authorize, SlackBolt, make_client
 from adapters.slack.chat import PLATFORM, SlackChat
 from adapters.slack.distribution import distributed_front_end
 from adapters.slack.one_workspace import OneWorkspace
-from adapters.slack.request_log import quiet_unsigned_requests
+from adapters.slack.request_log import quiet_bolt_logs
 from adapters.slack.runner import SlackFrontEnd
 from bot.config import Settings
 from bot.errors import QotdError
@@ -28,7 +28,7 @@ def build_bolt(
     authorize: Authorize | None = None,
 ) -> SlackBolt:
     """The Bolt app and the Chat; `authorize` replaces the single-workspace auth.test lookup."""
-    quiet_unsigned_requests()
+    quiet_bolt_logs()
     # With a custom authorize Bolt takes the token from it; its client must then have none.
     app_client = make_client(api_url, None if authorize else bot_token)
     app = AsyncApp(

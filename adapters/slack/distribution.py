@@ -15,7 +15,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack.app import SlackBolt, make_client
 from adapters.slack.chat import SlackChat
 from adapters.slack.installations import WorkspaceClients, installation_store, state_store
-from adapters.slack.request_log import quiet_unsigned_requests
+from adapters.slack.request_log import quiet_bolt_logs
 from adapters.slack.runner import SlackFrontEnd
 from adapters.slack.uninstall import Uninstalls
 from bot.config import Settings
@@ -76,7 +76,7 @@ def build_distributed_bolt(
     core: Core, *, api_url: str, signing_secret: str, oauth: OAuthApp
 ) -> SlackBolt:
     """The Bolt app and the Chat for an app installed in many workspaces."""
-    quiet_unsigned_requests()
+    quiet_bolt_logs()
     settings = oauth_settings(oauth, core.storage.database)
     # Its own client: the one call that receives a token in a response body.
     exchange = AsyncWebClient(base_url=api_url, logger=_EXCHANGE_LOG)

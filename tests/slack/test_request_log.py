@@ -1,5 +1,6 @@
 """Unsigned requests never fill the log: Bolt logs the whole body of a request whose
-signature fails, so a megabyte of junk per request must come out as one short DEBUG line."""
+signature fails, so a megabyte of junk per request must come out as one short DEBUG line.
+And a start logs no warning an operator cannot act on."""
 
 from __future__ import annotations
 
@@ -139,3 +140,21 @@ async def test_a_signed_body_slack_never_sends_gets_400_not_a_crash(
     assert response.status == 400
     assert not [record for record in caplog.records if record.levelno > logging.WARNING]
     assert slack.fake.responses() == []
+
+
+def test_starting_with_a_token_in_the_environment_logs_no_warning_about_it(
+    core, fake, caplog, monkeypatch
+):
+    from adapters.slack import create_front_end
+    from bot.config import load_settings
+    from tests.slack.fake_api import TOKEN
+
+    monkeypatch.setenv("SLACK_BOT_TOKEN", TOKEN)  # Bolt reads it from here by itself too
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", signing.SECRET)
+    caplog.set_level(logging.INFO)
+
+    create_front_end(core, load_settings(slack_api_url=fake.api_url), http=True, port=0)
+
+    assert [
+        record.getMessage() for record in caplog.records if record.levelno >= logging.WARNING
+    ] == []
