@@ -55,9 +55,6 @@ class GroupPack:
     credits: Mapping[str, str] = field(default_factory=dict)  # stored id -> suggester's name
     specs: Mapping[str, QuestionSpec] = field(default_factory=dict)  # stored id -> as written
 
-    def by_slug(self, slug: str) -> Question | None:
-        return self.pack.by_id.get(stored_id(self.group_id, slug.strip()))
-
 
 def body_of(spec: QuestionSpec) -> str:
     return spec.model_dump_json(exclude_none=True)
