@@ -57,7 +57,10 @@ class Heartbeat:
         started, for at most `deadline` seconds (then it is cancelled); then every lease
         still held is given back, so another worker takes the work over at once."""
         self._core.pulse.stopping = True
-        self.stop()
+        # Pause, not shut down: shutting APScheduler down cancels the beat under way at once
+        # (its executor cancels every running job), which would cut off the sends it started.
+        if self._scheduler.running:
+            self._scheduler.pause()
         beat = self._beat
         if beat is not None and not beat.done():
             finished, _ = await asyncio.wait({beat}, timeout=deadline)
@@ -65,6 +68,7 @@ class Heartbeat:
                 log.warning("sends still under way after %ss on the way out: cut off", deadline)
                 beat.cancel()
                 await asyncio.wait({beat}, timeout=CANCEL_GRACE_S)
+        self.stop()
         await give_back_held(self._core)
 
     async def beat(self) -> TickReport | None:

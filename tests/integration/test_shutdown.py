@@ -31,13 +31,18 @@ class GatedChat(RecordingChat):
         super().__init__("test")
         self.gate = asyncio.Event()
         self.in_flight = 0
+        self.cut_off = 0  # sends cancelled while on the wire
         self.started = asyncio.Condition()
 
     async def send_question(self, post: OutgoingPost) -> SentPost:
         async with self.started:
             self.in_flight += 1
             self.started.notify_all()
-        await self.gate.wait()
+        try:
+            await self.gate.wait()
+        except asyncio.CancelledError:
+            self.cut_off += 1
+            raise
         return await super().send_question(post)
 
 
@@ -117,3 +122,24 @@ async def test_a_stopping_worker_takes_no_new_beat(core, clock, chat):
     assert chat.posts == []
     async with core.storage.read() as uow:
         assert await uow.connection.scalar(select(posts.c.id)) is None  # nothing claimed
+
+
+async def test_a_beat_fired_by_the_scheduler_finishes_its_sends_when_the_worker_stops(core, clock):
+    await due_channels(core, clock)
+    chat = GatedChat()
+    first = worker(core, "a")
+    heartbeat = Heartbeat(first, chat.chats, 0.05)  # APScheduler fires it, as in `qotd run`
+    heartbeat.start()
+    try:
+        await until_in_flight(chat, 2)
+        draining = asyncio.create_task(heartbeat.drain(deadline=30))
+        for _ in range(20):  # time for anything the stop sets off on the loop to happen
+            await asyncio.sleep(0)
+        assert not draining.done()
+        chat.gate.set()
+        async with deadline(10, "the stopping worker to finish"):
+            await draining
+    finally:
+        heartbeat.stop()
+    assert chat.cut_off == 0 and len(chat.posts) >= 2  # the sends under way went out
+    assert await held_leases(core) == []

@@ -36,8 +36,8 @@ async def post_now(
         lease = await uow.posts.claim_to_send(
             subscription.id, today, question.id, now, now + window, now, now + core.lease
         )
+        leases.taken(core, lease)
         claimed = await ready_to_send(uow, lease, subscription)
-    leases.taken(core, lease)
     sent = await send_claimed(core, chats, claimed)
     async with core.storage.read() as uow:
         after = await uow.posts.get(lease.post.id)

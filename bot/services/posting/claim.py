@@ -154,14 +154,13 @@ async def _claim(
                 claimed = None
             else:
                 lease = await uow.posts.claim_to_send(*key, now, now + core.lease)
+                leases.taken(core, lease)
                 claimed = await ready_to_send(uow, lease, subscription)
     except (DayTaken, StorageConflict):
         return None  # another worker claimed this day first; the rotation step is undone with it
     except QotdError as error:
         await leases.record_subscription_error(core, listed.id, error.message)
         return _FAILED
-    if claimed is not None:
-        leases.taken(core, claimed.lease)
     log.info(
         "claimed post group=%s channel=%s subscription=%s date=%s question=%s",
         subscription.channel.group_id,

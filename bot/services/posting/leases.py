@@ -77,7 +77,11 @@ async def question_or_give_up(
 
 
 def taken(core: Core, lease: Lease) -> None:
-    """Count a lease this worker took and keep it until it runs out (see `give_back_held`)."""
+    """Count a lease this worker took and keep it until it runs out (see `give_back_held`).
+
+    Called inside the transaction that takes it, before its commit: a worker cut off while
+    committing may hold a lease the database has, and must still know to give it back (one
+    whose transaction rolled back matches no row when given back)."""
     core.metrics.lease_taken()
     held = core.pulse.leases
     if len(held) >= KEPT_LEASES:  # forget those that ran out: nobody needs them given back

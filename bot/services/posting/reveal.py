@@ -47,9 +47,9 @@ async def reveal_post(core: Core, chats: Mapping[str, Chat], post: Post) -> bool
         lease = await uow.posts.take_lease(post.id, Duty.REVEAL, now + core.lease, now)
         if lease is None:
             return False
+        leases.taken(core, lease)
         answered, picked, correct = await uow.answers.results(post.id)
         answers = await uow.answers.for_post(post.id)
-    leases.taken(core, lease)
     post = lease.post
     question = await leases.question_or_give_up(core, lease, subscription)
     if question is None:

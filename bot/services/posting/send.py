@@ -39,8 +39,8 @@ async def send_post(core: Core, chats: Mapping[str, Chat], post: Post) -> bool |
         lease = await uow.posts.take_lease(post.id, Duty.SEND, now + core.lease, now)
         if lease is None:
             return None
+        leases.taken(core, lease)
         claimed = await ready_to_send(uow, lease, subscription)
-    leases.taken(core, lease)
     return await send_claimed(core, chats, claimed)
 
 
